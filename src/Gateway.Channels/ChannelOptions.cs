@@ -1,0 +1,23 @@
+namespace Gateway.Channels;
+
+/// <summary>One channel instance, bound from <c>Channels:{key}</c>. Secrets come only from configuration.</summary>
+public sealed class ChannelOptions
+{
+    public string Key { get; set; } = "";
+    /// <summary><c>twilio</c>, <c>zalo</c> or <c>simulator</c>.</summary>
+    public string Type { get; set; } = "";
+    public string? DefaultCommune { get; set; }
+    public string? ApiBaseUrl { get; set; }
+
+    // Twilio
+    public string? AccountSid { get; set; }
+    public string? AuthToken { get; set; }
+    public string? From { get; set; }
+    public string? MessagingServiceSid { get; set; }
+
+    // Zalo OA
+    public string? AppId { get; set; }
+    public string? OaSecretKey { get; set; }
+    public string? AccessToken { get; set; }
+    public string? OaId { get; set; }
+}
