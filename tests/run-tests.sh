@@ -20,6 +20,8 @@ HANG_TIMEOUT="${GATEWAY_TEST_HANG_TIMEOUT:-15m}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 log() { echo "[run-tests] $*"; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+RABBIT_PORT=5672
 
 # Summary printed on every exit path (build errors count as one failure so the line never says 0/0 by accident).
 TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0
@@ -28,15 +30,15 @@ finish() {
   local code=$?
   if [ "$STARTED_RABBIT" = 1 ]; then
     log "stopping the RabbitMQ node this script started"
-    rabbitmqctl stop >/dev/null 2>&1 || true
-    if [ "$STARTED_EPMD" = 1 ]; then epmd -kill >/dev/null 2>&1 || true; fi
+    rabbitmqctl stop >/dev/null 2>&1 || log "WARNING: rabbitmqctl stop failed"
+    for _ in $(seq 1 30); do port_open "$RABBIT_PORT" || break; sleep 1; done
+    if [ "$STARTED_EPMD" = 1 ]; then sleep 1; epmd -kill >/dev/null 2>&1 || true; fi
   fi
   echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
   exit "$code"
 }
 trap finish EXIT
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # ---------------------------------------------------------------- 1. dependencies
 if [ "${GATEWAY_SKIP_DEPS:-0}" != 1 ]; then
@@ -46,7 +48,6 @@ if [ "${GATEWAY_SKIP_DEPS:-0}" != 1 ]; then
 fi
 
 # ---------------------------------------------------------------- 2. RabbitMQ
-RABBIT_PORT=5672
 if port_open "$RABBIT_PORT"; then
   log "RabbitMQ already listening on 127.0.0.1:$RABBIT_PORT; reusing it"
 elif command -v rabbitmq-server >/dev/null 2>&1; then
