@@ -1,4 +1,38 @@
+using Gateway.App.Features.Auth;
+using Gateway.App.Features.Health;
+using Gateway.App.Features.Inbox;
+using Gateway.App.Features.Replies;
+using Gateway.App.Features.Simulator;
+using Gateway.App.Features.Webhooks;
+using Gateway.App.Infrastructure;
+using Gateway.App.Infrastructure.Messaging;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddGatewayCore();
+builder.Services.AddGatewayDatabase();
+builder.Services.AddGatewayOutbox();
+builder.Services.AddGatewayMessaging(builder.Configuration);
+builder.Services.AddGatewayFeatures();
+builder.Services.AddGatewayAuth();
+builder.Services.AddGatewayHealth();
+builder.Services.AddProblemDetails();
+
 var app = builder.Build();
-app.MapGet("/health", () => "ok");
+await app.PrepareAsync(Startup.IsMigrateOnly(args));
+if (Startup.IsMigrateOnly(args)) return;
+
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapGatewayHealth();
+app.MapWebhooksApi();
+app.MapAuthApi();
+app.MapInboxApi();
+app.MapRepliesApi();
+app.MapSimulatorApi();
+
 app.Run();
+
+public partial class Program;

@@ -1,0 +1,334 @@
+using System.Collections.Frozen;
+using System.Text;
+
+namespace Gateway.App.Features.Directory;
+
+public sealed partial class CommuneDirectory
+{
+    /// <summary>
+    /// Most candidates an <see cref="CommuneMatch.Ambiguous"/> lists: one-digit replies, and the prompt stays within a
+    /// few UCS-2 SMS segments.
+    /// </summary>
+    public const int MaxCandidates = 9;
+
+    /// <summary>A name as indexed: the item and the exact (diacritics-kept) key of its name.</summary>
+    private readonly record struct Named<T>(T Item, string Exact);
+
+    private enum PlaceKind { NewProvince, OldProvince, OldDistrict }
+
+    /// <summary>
+    /// A place a resident may add after the commune's name to narrow it: a province (new or old) or an old district.
+    /// </summary>
+    private sealed record Place(PlaceKind Kind, string NewProvinceCode, string? OldProvinceCode, string? DistrictCode,
+        FrozenSet<string>? NewCommuneCodes)
+    {
+        public bool Admits(Commune c) => Kind == PlaceKind.OldDistrict
+            ? NewCommuneCodes!.Contains(c.Code)
+            : c.ProvinceCode == NewProvinceCode;
+
+        public bool Admits(OldCommune o) => Kind switch
+        {
+            PlaceKind.NewProvince => o.NewCommunes[0].ProvinceCode == NewProvinceCode,
+            PlaceKind.OldProvince => o.ProvinceCode == OldProvinceCode,
+            _ => o.DistrictCode == DistrictCode,
+        };
+    }
+
+    /// <summary>Places the text named after the commune; each inner array lists the readings of one place name ("Phú Thọ": the province, and the old town).</summary>
+    private readonly record struct Context(IReadOnlyList<Place[]> Places)
+    {
+        public bool Admits(Commune c) => Places.All(readings => readings.Any(p => p.Admits(c)));
+
+        public bool Admits(OldCommune o) => Places.All(readings => readings.Any(p => p.Admits(o)));
+    }
+
+    private readonly FrozenDictionary<string, Named<Commune>[]> _newByName;
+    private readonly FrozenDictionary<string, Named<OldCommune>[]> _oldByName;
+    private readonly FrozenDictionary<string, Place[]> _places;
+    private readonly int _maxNameTokens;
+    private readonly int _maxPlaceTokens;
+
+    // Unit words a resident may put before a commune's name (folded; "p." and "tt." lose their dot in tokenizing).
+    private static readonly string[][] CommunePrefixWords =
+        [["dac", "khu"], ["thi", "tran"], ["xa"], ["x"], ["phuong"], ["p"], ["tt"], ["dk"]];
+
+    // The same words typed with their diacritics: then the word is surely the unit, not the start of a name like "Xà Phiên".
+    private static readonly FrozenSet<string> ExactCommunePrefixes =
+        new[] { "Xã", "Phường", "Thị trấn", "Đặc khu" }.Select(NameKey.ExactKey).ToFrozenSet(StringComparer.Ordinal);
+
+    // Unit words before a province or an old district.
+    private static readonly string[][] PlacePrefixWords =
+        [["thanh", "pho"], ["thi", "xa"], ["tinh"], ["tp"], ["t"], ["huyen"], ["h"], ["quan"], ["q"], ["tx"]];
+
+    // Common ways of writing Hồ Chí Minh City in an SMS.
+    private static readonly string[] HoChiMinhAliases = ["hcm", "tphcm", "sai gon", "saigon"];
+
+    /// <summary>
+    /// Resolves a resident's text to a commune. Accepted: a 5-digit commune code (new; or old, via the old→new map); or a
+    /// name — current or pre-2025 — with diacritics or without, any case, tone placement and apostrophe style, an
+    /// optional unit word before it ("xã", "p.", "thị trấn", …) and optionally, after it, the province (new or old)
+    /// and/or the old district ("Liên Sơn Phú Thọ", "lien son, phu tho", "Cư Yên, Lương Sơn, Hòa Bình").
+    /// Anything else in the text makes it <see cref="CommuneMatch.NotFound"/>: this reads a reply that names a
+    /// commune, not a free-text message. Never guesses between communes: several fits give
+    /// <see cref="CommuneMatch.Ambiguous"/>, to be asked with <see cref="DescribeChoices(CommuneMatch.Ambiguous)"/>.
+    /// </summary>
+    /// <remarks>
+    /// Precedence. (1) A code is a code: 5 digits are looked up as a new code first, then as an old code (the 3,316
+    /// codes in both lists always mean the same place: the old commune went, at least in part, into the new one of
+    /// that code). A bare number that is not 5 digits is not a name ("2" is a reply to a numbered question, not
+    /// the old "Phường 2"); numbered names need the unit word or a place: "p2 q3". (2) The longest name wins:
+    /// "Liên Sơn Lắk" is a commune before it is "Liên Sơn" + something. (3) For the same words, a current name beats
+    /// an old name. Current names are what the communes, their seals and every notice have used since 1 July 2025;
+    /// a new commune usually took the name of one of the old communes merged into it, so the old namesake mostly is
+    /// (part of) it; and the alternative — asking every time a current name was also some old commune's name
+    /// somewhere (about 5,000 of the 10,035 old names are) — would turn the common case into a question. An old name
+    /// is used when no current name fits the words and the places given, e.g. "Cao Sơn, Lương Sơn" (the old commune
+    /// in the old district, now split) while the current Xã Cao Sơn lies elsewhere. The confirmation sent back names
+    /// the commune, so a resident who meant an old commune can still correct it.
+    /// (4) Diacritics: names are looked up folded; if the resident typed diacritics and some candidates match them
+    /// exactly (tone placement aside), only those remain: "Văn Lăng" is one commune, "van lang" in Thái Nguyên asks.
+    /// Without diacritics nothing is preferred, even a name that has none ("Thanh An" vs "Thạnh An").
+    /// </remarks>
+    public CommuneMatch Resolve(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return CommuneMatch.NotFound.Instance;
+        var tokens = NameKey.Tokenize(text);
+        if (tokens.Count == 0 || tokens.Count > NameKey.MaxTokens) return CommuneMatch.NotFound.Instance;
+
+        var prefix = MatchPrefix(tokens, 0, CommunePrefixWords);
+
+        // A code, bare or after a unit word: "04960", "xã 04960".
+        if (tokens.Count == prefix + 1 && IsCode(tokens[prefix].Folded))
+            return ResolveCode(tokens[prefix].Folded);
+
+        // Where the name starts: after the unit word, or — when it is typed without diacritics and could begin a name
+        // ("Xa Dung", "Xà Phiên", "Phượng Sơn") — at the start first.
+        int[] starts = prefix == 0 ? [0]
+            : ExactCommunePrefixes.Contains(NameKey.ExactKey(tokens.Take(prefix))) ? [prefix, 0]
+            : [0, prefix];
+
+        // Splits are tried longest name first; see remarks for the precedence.
+        var bestLength = 0;
+        CommuneMatch? oldMatch = null;
+        foreach (var start in starts)
+        {
+            for (var end = Math.Min(tokens.Count, start + _maxNameTokens); end > start; end--)
+            {
+                var length = end - start;
+                if (length < bestLength) break;
+                var name = tokens.GetRange(start, length);
+                if (name.All(t => t.IsDigits) && start == 0 && end == tokens.Count) continue;
+
+                var folded = NameKey.FoldedKey(name);
+                var newNamed = _newByName.GetValueOrDefault(folded);
+                var oldNamed = _oldByName.GetValueOrDefault(folded);
+                if (newNamed is null && oldNamed is null) continue;
+                if (ParseContext(tokens, end) is not { } context) continue;
+
+                var exact = NameKey.ExactKey(name);
+                var typedDiacritics = exact != folded;
+                if (newNamed is not null && MatchNew(newNamed, context, exact, typedDiacritics) is { } found)
+                    return found;
+                if (oldMatch is null && oldNamed is not null && MatchOld(oldNamed, context, exact, typedDiacritics) is { } old)
+                {
+                    oldMatch = old;
+                    bestLength = length; // a shorter current name cannot outrank a longer old one
+                }
+            }
+        }
+        return oldMatch ?? CommuneMatch.NotFound.Instance;
+    }
+
+    private static bool IsCode(string s) => s.Length == 5 && s.All(char.IsAsciiDigit);
+
+    private CommuneMatch ResolveCode(string code)
+    {
+        if (_communesByCode.TryGetValue(code, out var commune)) return new CommuneMatch.Found(commune, ViaOldName: false);
+        if (!_oldCommunesByCode.TryGetValue(code, out var old)) return CommuneMatch.NotFound.Instance;
+        return old.Split
+            ? Ambiguous(old.NewCommunes, AmbiguityReason.SplitOldCommune)
+            : new CommuneMatch.Found(old.NewCommunes[0], ViaOldName: true) { OldCommune = old };
+    }
+
+    private static CommuneMatch? MatchNew(Named<Commune>[] named, Context context, string exact, bool typedDiacritics)
+    {
+        var fits = Narrow(named, context.Admits, exact, typedDiacritics);
+        if (fits.Count == 0) return null;
+        if (fits.Count == 1) return new CommuneMatch.Found(fits[0].Item, ViaOldName: false);
+
+        var reason = fits.Select(n => n.Item.ProvinceCode).Distinct().Count() > 1 ? AmbiguityReason.SameNameInSeveralProvinces
+            : fits.Select(n => n.Exact).Distinct().Count() > 1 ? AmbiguityReason.CollidesWithoutDiacritics
+            // Two communes of one province with the same name: not in the data (a test checks), kept total.
+            : AmbiguityReason.SameNameInSeveralProvinces;
+        return Ambiguous(fits.Select(n => n.Item), reason);
+    }
+
+    private static CommuneMatch? MatchOld(Named<OldCommune>[] named, Context context, string exact, bool typedDiacritics)
+    {
+        var fits = Narrow(named, context.Admits, exact, typedDiacritics);
+        if (fits.Count == 0) return null;
+
+        var targets = fits.SelectMany(n => n.Item.NewCommunes).DistinctBy(c => c.Code).ToArray();
+        if (targets.Length == 1)
+            return new CommuneMatch.Found(targets[0], ViaOldName: true) { OldCommune = fits.Count == 1 ? fits[0].Item : null };
+
+        var reason = fits.Count == 1 ? AmbiguityReason.SplitOldCommune
+            : targets.Select(c => c.ProvinceCode).Distinct().Count() > 1 ? AmbiguityReason.SameNameInSeveralProvinces
+            : !typedDiacritics && fits.Select(n => n.Exact).Distinct().Count() > 1 ? AmbiguityReason.CollidesWithoutDiacritics
+            : AmbiguityReason.OldNameInSeveralPlaces;
+        return Ambiguous(targets, reason);
+    }
+
+    private static List<Named<T>> Narrow<T>(Named<T>[] named, Func<T, bool> admits, string exact, bool typedDiacritics)
+    {
+        var fits = named.Where(n => admits(n.Item)).ToList();
+        if (typedDiacritics && fits.Count > 1 && fits.Any(n => n.Exact == exact))
+            fits.RemoveAll(n => n.Exact != exact);
+        return fits;
+    }
+
+    private static CommuneMatch.Ambiguous Ambiguous(IEnumerable<Commune> candidates, AmbiguityReason reason)
+    {
+        var all = candidates.DistinctBy(c => c.Code).OrderBy(c => c.Code, StringComparer.Ordinal).ToArray();
+        return new CommuneMatch.Ambiguous(all.Take(MaxCandidates).ToArray(), reason) { Total = all.Length };
+    }
+
+    /// <summary>
+    /// Reads what follows the name as a sequence of places, each optionally after its unit word ("tỉnh Phú Thọ",
+    /// "huyện Lương Sơn", "tp hcm"). Null if any word is left over: the text then is not "a name and its places".
+    /// </summary>
+    private Context? ParseContext(List<NameToken> tokens, int from)
+    {
+        var places = new List<Place[]>();
+        var i = from;
+        while (i < tokens.Count)
+        {
+            var next = -1;
+            var prefix = MatchPrefix(tokens, i, PlacePrefixWords);
+            foreach (var skip in prefix > 0 ? new[] { prefix, 0 } : [0])
+            {
+                var at = i + skip;
+                for (var end = Math.Min(tokens.Count, at + _maxPlaceTokens); end > at && next < 0; end--)
+                {
+                    if (_places.TryGetValue(NameKey.FoldedKey(tokens.GetRange(at, end - at)), out var readings))
+                    {
+                        places.Add(readings);
+                        next = end;
+                    }
+                }
+                if (next >= 0) break;
+            }
+            if (next < 0) return null;
+            i = next;
+        }
+        return new Context(places);
+    }
+
+    /// <summary>How many tokens at <paramref name="at"/> form one of the unit words (longest first), or 0.</summary>
+    private static int MatchPrefix(List<NameToken> tokens, int at, string[][] words)
+    {
+        var best = 0;
+        foreach (var word in words)
+        {
+            if (word.Length <= best || at + word.Length > tokens.Count) continue;
+            var match = true;
+            for (var k = 0; k < word.Length && match; k++) match = tokens[at + k].Folded == word[k];
+            if (match) best = word.Length;
+        }
+        return best;
+    }
+
+    private static FrozenDictionary<string, Named<T>[]> BuildNameIndex<T>(IEnumerable<T> items, Func<T, string> name) =>
+        items
+            .Select(item => (Tokens: NameKey.Tokenize(name(item)), Item: item))
+            .GroupBy(x => NameKey.FoldedKey(x.Tokens), StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(x => new Named<T>(x.Item, NameKey.ExactKey(x.Tokens))).ToArray(),
+                StringComparer.Ordinal);
+
+    private (FrozenDictionary<string, Place[]> Places, int MaxTokens) BuildPlaceIndex(
+        IReadOnlyList<(string Code, string Name, string NewCode)> oldProvinces,
+        IReadOnlyList<OldCommune> oldCommunes,
+        IReadOnlyList<string[]> oldRows, int districtColumn, int districtNameColumn, int newCommuneColumn)
+    {
+        var places = new List<(string Name, Place Place)>();
+        foreach (var p in Provinces)
+            places.Add((p.Name, new Place(PlaceKind.NewProvince, p.Code, null, null, null)));
+        foreach (var alias in HoChiMinhAliases)
+            places.Add((alias, new Place(PlaceKind.NewProvince, "79", null, null, null)));
+        foreach (var (code, name, newCode) in oldProvinces)
+            places.Add((StripPrefix(name, ProvincePrefixes), new Place(PlaceKind.OldProvince, newCode, code, null, null)));
+
+        // An old district admits the new communes its old communes went into.
+        var provinceOfDistrict = oldCommunes.GroupBy(o => o.DistrictCode)
+            .ToDictionary(g => g.Key, g => g.First().NewCommunes[0].ProvinceCode);
+        foreach (var district in oldRows.GroupBy(r => r[districtColumn]))
+        {
+            var newCodes = district.Select(r => r[newCommuneColumn]).ToFrozenSet(StringComparer.Ordinal);
+            var first = district.First();
+            var place = new Place(PlaceKind.OldDistrict, provinceOfDistrict.GetValueOrDefault(district.Key, ""), null,
+                district.Key, newCodes);
+            places.Add((StripPrefix(first[districtNameColumn], OldDistrictPrefixes), place));
+        }
+
+        var index = places
+            .Select(x => (Tokens: NameKey.Tokenize(x.Name), x.Place))
+            .GroupBy(x => NameKey.FoldedKey(x.Tokens), StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(x => x.Place).Distinct().ToArray(), StringComparer.Ordinal);
+        return (index, index.Keys.Max(k => k.Split(' ').Length));
+    }
+
+    /// <summary>
+    /// A short Vietnamese SMS asking the resident to pick one of <paramref name="candidates"/> by number (at most
+    /// <see cref="MaxCandidates"/> listed), with each commune's code; the province is named once when all share it.
+    /// Example: "Bạn ở xã nào? Trả lời số:\n1) Xã Liên Sơn (04660), Lào Cai\n2) Xã Liên Sơn (04960), Phú Thọ".
+    /// </summary>
+    public string DescribeChoices(IReadOnlyList<Commune> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        var listed = candidates.Take(MaxCandidates).ToArray();
+        if (listed.Length == 0) return "Không tìm thấy xã/phường. Nhắn tên xã kèm tên tỉnh.";
+
+        var kinds = listed.Select(c => c.Kind).Distinct().ToArray();
+        var unit = kinds.Length == 1 ? kinds[0].Label().ToLowerInvariant() : "xã/phường";
+        var oneProvince = listed.Select(c => c.ProvinceCode).Distinct().Count() == 1;
+
+        var sb = new StringBuilder("Bạn ở ").Append(unit).Append(" nào");
+        if (oneProvince) sb.Append(" (").Append(listed[0].ProvinceName).Append(')');
+        sb.Append("? Trả lời số:");
+        for (var i = 0; i < listed.Length; i++)
+        {
+            var c = listed[i];
+            sb.Append('\n').Append(i + 1).Append(") ").Append(c.Name).Append(" (").Append(c.Code).Append(')');
+            if (!oneProvince) sb.Append(", ").Append(c.ProvinceName);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// <see cref="DescribeChoices(IReadOnlyList{Commune})"/> for a match; when more communes fit than are listed, it
+    /// also asks for the province.
+    /// </summary>
+    public string DescribeChoices(CommuneMatch.Ambiguous match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        var text = DescribeChoices(match.Candidates);
+        return match.Truncated ? text + "\nKhông thấy? Nhắn tên xã kèm tên tỉnh." : text;
+    }
+
+    /// <summary>
+    /// Reads a resident's answer to <see cref="DescribeChoices(IReadOnlyList{Commune})"/>: the number of a choice
+    /// ("2", "số 2", "2)") or the code of one of the candidates. Null if it is neither.
+    /// </summary>
+    public static Commune? PickChoice(IReadOnlyList<Commune> candidates, string reply)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        var tokens = NameKey.Tokenize(reply ?? "");
+        if (tokens.Count == 2 && tokens[0].Folded == "so") tokens.RemoveAt(0);
+        if (tokens.Count != 1 || !tokens[0].IsDigits) return null;
+        var answer = tokens[0].Folded;
+        if (answer.Length == 5) return candidates.FirstOrDefault(c => c.Code == answer);
+        return int.TryParse(answer, out var n) && n >= 1 && n <= Math.Min(candidates.Count, MaxCandidates)
+            ? candidates[n - 1]
+            : null;
+    }
+}

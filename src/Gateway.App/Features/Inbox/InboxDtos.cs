@@ -1,0 +1,51 @@
+using Gateway.App.Infrastructure;
+using Gateway.Channels;
+
+namespace Gateway.App.Features.Inbox;
+
+/// <summary>The conversation as officials see it: the resident's address is masked.</summary>
+public sealed record ConversationDto(
+    Guid Id, string TrackingCode, string? CommuneCode, string ProvinceCode, string Status, string Channel,
+    string Resident, DateTimeOffset CreatedAt, DateTimeOffset LastMessageAt, IReadOnlyList<MessageDto>? Messages = null);
+
+public sealed record MessageDto(Guid Id, string Direction, string Kind, string Text, string Status, string? Author,
+    string? ErrorCode, DateTimeOffset CreatedAt);
+
+/// <summary>Row shapes as read by Dapper (snake_case columns aliased to these names).</summary>
+public sealed class ConversationRow
+{
+    public string Id { get; init; } = "";
+    public string TrackingCode { get; init; } = "";
+    public string? CommuneCode { get; init; }
+    public string ProvinceCode { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string ChannelKey { get; init; } = "";
+    public string Urn { get; init; } = "";
+    public string ResidentId { get; init; } = "";
+    public long CreatedAt { get; init; }
+    public long LastMessageAt { get; init; }
+
+    public ConversationDto ToDto(IReadOnlyList<MessageDto>? messages = null) => new(
+        Guid.Parse(Id), TrackingCode, CommuneCode, ProvinceCode, Status, ChannelKey, Gateway.Channels.Urn.Parse(Urn).Masked,
+        TimeExtensions.FromMs(CreatedAt), TimeExtensions.FromMs(LastMessageAt), messages);
+
+    public const string Columns =
+        "id AS Id, tracking_code AS TrackingCode, commune_code AS CommuneCode, province_code AS ProvinceCode, status AS Status, channel_key AS ChannelKey, urn AS Urn, resident_id AS ResidentId, created_at AS CreatedAt, last_message_at AS LastMessageAt";
+}
+
+public sealed class MessageRow
+{
+    public string Id { get; init; } = "";
+    public string Direction { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public string Text { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string? Author { get; init; }
+    public string? ErrorCode { get; init; }
+    public long CreatedAt { get; init; }
+
+    public MessageDto ToDto() => new(Guid.Parse(Id), Direction, Kind, Text, Status, Author, ErrorCode, TimeExtensions.FromMs(CreatedAt));
+
+    public const string Columns =
+        "id AS Id, direction AS Direction, kind AS Kind, text AS Text, status AS Status, author AS Author, error_code AS ErrorCode, created_at AS CreatedAt";
+}

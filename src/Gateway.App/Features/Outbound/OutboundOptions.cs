@@ -1,0 +1,19 @@
+namespace Gateway.App.Features.Outbound;
+
+public sealed class OutboundOptions
+{
+    public const string Section = "Outbound";
+
+    /// <summary>Attempts before a retryable failure becomes final.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>First retry delay; doubles each attempt (with jitter), capped at <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often due retries are looked for.</summary>
+    public TimeSpan RetrySweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Provider call timeout: past it the attempt counts as failed and retryable.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(20);
+}

@@ -1,0 +1,44 @@
+using System.Data.Common;
+using Dapper;
+using Gateway.App.Infrastructure.Database;
+using Gateway.App.Infrastructure.Outbox;
+using Gateway.Contracts;
+
+namespace Gateway.App.Features.Outbound;
+
+/// <param name="Kind">reply | ack | prompt | notice.</param>
+/// <param name="IdempotencyKey">A repeated key (per conversation) returns the first message and sends nothing.</param>
+public sealed record NewOutbound(string ChannelKey, string Urn, string Text, string Kind,
+    Guid? ConversationId = null, string? Author = null, string? IdempotencyKey = null);
+
+/// <summary>
+/// The one way into the outbound path (replies, acknowledgements, prompts and notices alike): a queued
+/// message row and its send command, written in the caller's transaction.
+/// </summary>
+public static class OutboundQueue
+{
+    /// <returns>The message id, and the outbox entry to publish after commit (null when the idempotency key was seen).</returns>
+    public static async Task<(Guid Id, OutboxEntry? Entry)> EnqueueAsync(
+        DbConnection connection, DbTransaction tx, SqlDialect dialect, long now, NewOutbound m)
+    {
+        var id = Guid.CreateVersion7();
+        var insert = dialect.InsertIgnore("messages",
+            "id, direction, kind, channel_key, urn, conversation_id, text, status, attempts, author, idempotency_key, created_at, updated_at",
+            "@Id, 'out', @Kind, @ChannelKey, @Urn, @ConversationId, @Text, 'queued', 0, @Author, @IdempotencyKey, @Now, @Now",
+            "conversation_id = @ConversationId AND idempotency_key = @IdempotencyKey");
+        var rows = await connection.ExecuteAsync(insert, new
+        {
+            Id = id, m.Kind, m.ChannelKey, m.Urn, ConversationId = m.ConversationId?.ToString(), m.Text, m.Author, m.IdempotencyKey, Now = now,
+        }, tx);
+        if (rows == 0)
+        {
+            var existing = await connection.QuerySingleAsync<string>(
+                "SELECT id FROM messages WHERE conversation_id = @ConversationId AND idempotency_key = @IdempotencyKey",
+                new { ConversationId = m.ConversationId?.ToString(), m.IdempotencyKey }, tx);
+            return (Guid.Parse(existing), null);
+        }
+        var entry = OutboxEntry.For(new SendOutboundMessage(id));
+        await entry.WriteAsync(connection, tx, now);
+        return (id, entry);
+    }
+}

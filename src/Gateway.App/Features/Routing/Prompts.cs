@@ -1,0 +1,23 @@
+namespace Gateway.App.Features.Routing;
+
+/// <summary>
+/// What the gateway texts residents on its own. Vietnamese, short: almost every Vietnamese text is UCS-2,
+/// 70 characters a segment. Approved minority-language versions come with the notices feature.
+/// </summary>
+public static class Prompts
+{
+    public const string AskCommune = "Xin chào! Bạn ở xã/phường nào? Nhắn: DK tên xã (vd: DK Liên Sơn)";
+
+    public static string NotFound(string text) =>
+        $"Không tìm thấy xã \"{Shorten(text)}\". Nhắn: DK tên xã (vd: DK Liên Sơn)";
+
+    public static string Acknowledged(string trackingCode, string inboxName) =>
+        $"Đã nhận tin của bạn. Mã theo dõi: {trackingCode}. {inboxName} sẽ trả lời sớm.";
+
+    public static string Registered(string communeName, string provinceName) =>
+        $"Đã ghi nhận bạn ở {communeName}, {provinceName}.";
+
+    public const string OptedOut = "Bạn đã hủy nhận thông báo. Tin hỏi đáp vẫn được trả lời.";
+
+    private static string Shorten(string s) => s.Length <= 30 ? s : s[..30] + "…";
+}

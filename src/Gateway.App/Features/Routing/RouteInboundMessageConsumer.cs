@@ -1,0 +1,173 @@
+using System.Data.Common;
+using Dapper;
+using Gateway.App.Features.Channels;
+using Gateway.App.Features.Directory;
+using Gateway.App.Features.Outbound;
+using Gateway.App.Infrastructure;
+using Gateway.App.Infrastructure.Database;
+using Gateway.App.Infrastructure.Outbox;
+using Gateway.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.App.Features.Routing;
+
+/// <summary>
+/// Routes a stored inbound message to a commune inbox, in this order: the resident's registered commune;
+/// a commune named with <c>DK &lt;commune&gt;</c> (or in answer to our question); the channel's default
+/// commune; otherwise ask the resident and hold the message. Ambiguity is resolved by asking, never by
+/// guessing. Idempotent: a message that is no longer <c>received</c> has been handled already.
+/// </summary>
+public sealed class RouteInboundMessageConsumer(
+    Db db, TimeProvider time, ChannelCatalog channels, CommuneDirectory directory,
+    OutboxPublisher outbox, ILogger<RouteInboundMessageConsumer> logger) : IConsumer<InboundMessageReceived>
+{
+    public async Task Consume(ConsumeContext<InboundMessageReceived> context)
+    {
+        var ct = context.CancellationToken;
+        var now = time.NowMs();
+        var toPublish = new List<OutboxEntry>();
+        await using var connection = await db.OpenAsync(ct);
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            var message = await connection.QuerySingleOrDefaultAsync<InboundRow>(
+                "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, status AS Status FROM messages WHERE id = @Id AND direction = 'in'",
+                new { Id = context.Message.MessageId.ToString() }, tx);
+            if (message is null || message.Status != "received") return;
+
+            var step = new RoutingStep(connection, tx, db.Dialect, now, message, toPublish);
+            var resident = await Residents.GetOrCreateAsync(connection, tx, message.Urn, now);
+            await RouteAsync(step, resident);
+            await tx.CommitAsync(ct);
+        }
+        outbox.Enqueue(toPublish);
+        logger.LogDebug("Routed message {MessageId} of resident {Resident}", context.Message.MessageId, context.Message.ResidentKey);
+    }
+
+    private async Task RouteAsync(RoutingStep step, Resident resident)
+    {
+        var text = step.Message.Text;
+        if (Keywords.IsOptOut(text))
+        {
+            await Residents.OptOutAsync(step.Connection, step.Tx, resident.Id, step.Now);
+            await step.MarkAsync("keyword");
+            await step.SendAsync(Prompts.OptedOut, "ack");
+            return;
+        }
+
+        if (Keywords.TryRegistration(text, out var named))
+        {
+            await step.MarkAsync("keyword");
+            await ChooseCommuneAsync(step, resident, named, askAgainOnNotFound: true);
+            return;
+        }
+
+        if (resident.AwaitingCommune)
+        {
+            var answered = await TryAnswerAsync(step, resident, text);
+            if (answered) return;
+            // Not an answer: another question. Hold it with the first and ask again.
+            await step.MarkAsync("held");
+            await step.SendAsync(Prompts.AskCommune, "prompt");
+            return;
+        }
+
+        var commune = resident.CommuneCode ?? channels.Find(step.Message.ChannelKey)?.Options.DefaultCommune;
+        if (commune is not null && directory.FindCommune(commune) is { } known)
+        {
+            await DeliverToInboxAsync(step, resident, known.Code, known.ProvinceCode, [Guid.Parse(step.Message.Id)]);
+            return;
+        }
+
+        await step.MarkAsync("held");
+        await Residents.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, null, step.Now);
+        await step.SendAsync(Prompts.AskCommune, "prompt");
+    }
+
+    /// <summary>The resident was asked for their commune: a number picks an offered choice, else a name.</summary>
+    private async Task<bool> TryAnswerAsync(RoutingStep step, Resident resident, string text)
+    {
+        if (Keywords.Choice(text) is { } n && n <= resident.Choices.Count)
+        {
+            await step.MarkAsync("keyword");
+            await SetCommuneAndReleaseAsync(step, resident, resident.Choices[n - 1]);
+            return true;
+        }
+        if (directory.Resolve(text) is CommuneMatch.NotFound) return false;
+        await step.MarkAsync("keyword");
+        await ChooseCommuneAsync(step, resident, text, askAgainOnNotFound: false);
+        return true;
+    }
+
+    private async Task ChooseCommuneAsync(RoutingStep step, Resident resident, string named, bool askAgainOnNotFound)
+    {
+        switch (directory.Resolve(named))
+        {
+            case CommuneMatch.Found found:
+                await SetCommuneAndReleaseAsync(step, resident, found.Commune.Code);
+                break;
+            case CommuneMatch.Ambiguous ambiguous:
+                await Residents.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, ambiguous.Candidates.Select(c => c.Code), step.Now);
+                await step.SendAsync(directory.DescribeChoices(ambiguous.Candidates), "prompt");
+                break;
+            default:
+                if (askAgainOnNotFound) await Residents.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, null, step.Now);
+                await step.SendAsync(Prompts.NotFound(named), "prompt");
+                break;
+        }
+    }
+
+    private async Task SetCommuneAndReleaseAsync(RoutingStep step, Resident resident, string communeCode)
+    {
+        var commune = directory.FindCommune(communeCode)!;
+        await Residents.SetCommuneAsync(step.Connection, step.Tx, resident.Id, commune.Code, step.Now);
+        var held = (await step.Connection.QueryAsync<string>(
+            "SELECT id FROM messages WHERE urn = @Urn AND direction = 'in' AND status = 'held' ORDER BY created_at",
+            new { resident.Urn }, step.Tx)).Select(Guid.Parse).ToList();
+        if (held.Count == 0)
+        {
+            var province = directory.FindProvince(commune.ProvinceCode);
+            await step.SendAsync(Prompts.Registered(commune.Name, province?.Name ?? commune.ProvinceCode), "ack");
+            return;
+        }
+        await DeliverToInboxAsync(step, resident, commune.Code, commune.ProvinceCode, held);
+    }
+
+    private static async Task DeliverToInboxAsync(RoutingStep step, Resident resident, string? communeCode, string provinceCode, IReadOnlyList<Guid> messageIds)
+    {
+        var conversation = await Conversations.FindOrOpenAsync(step.Connection, step.Tx, resident, communeCode, provinceCode, step.Message.ChannelKey, step.Now);
+        foreach (var id in messageIds)
+            await Conversations.AttachAsync(step.Connection, step.Tx, id, conversation.Id, step.Now);
+        if (conversation.IsNew)
+        {
+            var inboxName = communeCode is null ? "Tỉnh" : "UBND xã";
+            await step.SendAsync(Prompts.Acknowledged(conversation.TrackingCode, inboxName), "ack", conversation.Id);
+        }
+    }
+
+    internal static Task DeliverHeldToTriageAsync(RoutingStep step, Resident resident, string provinceCode, IReadOnlyList<Guid> messageIds) =>
+        DeliverToInboxAsync(step, resident, null, provinceCode, messageIds);
+
+    public sealed class InboundRow
+    {
+        public string Id { get; init; } = "";
+        public string ChannelKey { get; init; } = "";
+        public string Urn { get; init; } = "";
+        public string Text { get; init; } = "";
+        public string Status { get; init; } = "";
+    }
+
+    /// <summary>One routing decision's transaction, the message it is about, and what to publish after commit.</summary>
+    internal sealed record RoutingStep(DbConnection Connection, DbTransaction Tx, SqlDialect Dialect, long Now, InboundRow Message, List<OutboxEntry> ToPublish)
+    {
+        public Task MarkAsync(string status) =>
+            Connection.ExecuteAsync("UPDATE messages SET status = @status, updated_at = @Now WHERE id = @Id", new { status, Now, Message.Id }, Tx);
+
+        public async Task SendAsync(string text, string kind, Guid? conversationId = null)
+        {
+            var (_, entry) = await OutboundQueue.EnqueueAsync(Connection, Tx, Dialect, Now,
+                new NewOutbound(Message.ChannelKey, Message.Urn, text, kind, conversationId));
+            if (entry is not null) ToPublish.Add(entry);
+        }
+    }
+}

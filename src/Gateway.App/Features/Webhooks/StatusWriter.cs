@@ -1,0 +1,54 @@
+using Dapper;
+using Gateway.App.Infrastructure;
+using Gateway.App.Infrastructure.Database;
+using Gateway.Channels;
+
+namespace Gateway.App.Features.Webhooks;
+
+/// <summary>Applies provider delivery reports and follow/unfollow events.</summary>
+public sealed class StatusWriter(Db db, TimeProvider time)
+{
+    // Reports arrive out of order; a status only moves forward (a late "sent" never undoes "delivered").
+    private static readonly Dictionary<DeliveryStatus, string[]> MayFollow = new()
+    {
+        [DeliveryStatus.Queued] = [],
+        [DeliveryStatus.Sending] = ["queued"],
+        [DeliveryStatus.Sent] = ["queued", "sending", "retrying", "unknown"],
+        [DeliveryStatus.Delivered] = ["queued", "sending", "retrying", "unknown", "sent", "failed"],
+        [DeliveryStatus.Failed] = ["queued", "sending", "retrying", "unknown", "sent"],
+        [DeliveryStatus.Read] = ["queued", "sending", "retrying", "unknown", "sent", "delivered", "failed"],
+    };
+
+    public static string Name(DeliveryStatus status) => status.ToString().ToLowerInvariant();
+
+    public async Task<int> ApplyAsync(string channelKey, StatusUpdated update, CancellationToken ct)
+    {
+        var prior = MayFollow[update.Status];
+        if (prior.Length == 0) return 0;
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(
+            """
+            UPDATE messages SET status = @Status, error_code = COALESCE(@ErrorCode, error_code),
+                   error_message = COALESCE(@ErrorMessage, error_message), updated_at = @Now
+            WHERE channel_key = @ChannelKey AND direction = 'out' AND provider_message_id = @ProviderMessageId AND status IN @Prior
+            """,
+            new
+            {
+                Status = Name(update.Status),
+                update.ErrorCode,
+                update.ErrorMessage,
+                Now = time.NowMs(),
+                ChannelKey = channelKey,
+                update.ProviderMessageId,
+                Prior = prior,
+            });
+    }
+
+    public async Task ApplyAsync(FollowChanged follow, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(
+            "UPDATE residents SET following = @Following, updated_at = @Now WHERE urn = @Urn",
+            new { Following = follow.Following, Now = time.NowMs(), Urn = follow.Resident.ToString() });
+    }
+}
