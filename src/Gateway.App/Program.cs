@@ -1,4 +1,5 @@
 using Gateway.App.Features.Auth;
+using Gateway.App.Features.Diagnostics;
 using Gateway.App.Features.Health;
 using Gateway.App.Features.Inbox;
 using Gateway.App.Features.Replies;
@@ -32,6 +33,7 @@ app.MapAuthApi();
 app.MapInboxApi();
 app.MapRepliesApi();
 app.MapSimulatorApi();
+app.MapEmptyEndpoint();
 
 app.Run();
 
