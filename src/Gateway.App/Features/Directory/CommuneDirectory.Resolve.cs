@@ -34,8 +34,11 @@ public sealed partial class CommuneDirectory
         };
     }
 
-    /// <summary>Places the text named after the commune; each inner array lists the readings of one place name ("Phú Thọ": the province, and the old town).</summary>
-    private readonly record struct Context(IReadOnlyList<Place[]> Places)
+    /// <summary>
+    /// Places the text named after the commune; each inner array lists the readings of one place name ("Phú Thọ": the
+    /// province, old and new, and the old town). <paramref name="NamesOldDistrict"/>: one place can only be an old district.
+    /// </summary>
+    private readonly record struct Context(IReadOnlyList<Place[]> Places, bool NamesOldDistrict)
     {
         public bool Admits(Commune c) => Places.All(readings => readings.Any(p => p.Admits(c)));
 
@@ -73,21 +76,31 @@ public sealed partial class CommuneDirectory
     /// <see cref="CommuneMatch.Ambiguous"/>, to be asked with <see cref="DescribeChoices(CommuneMatch.Ambiguous)"/>.
     /// </summary>
     /// <remarks>
-    /// Precedence. (1) A code is a code: 5 digits are looked up as a new code first, then as an old code (the 3,316
-    /// codes in both lists always mean the same place: the old commune went, at least in part, into the new one of
-    /// that code). A bare number that is not 5 digits is not a name ("2" is a reply to a numbered question, not
-    /// the old "Phường 2"); numbered names need the unit word or a place: "p2 q3". (2) The longest name wins:
-    /// "Liên Sơn Lắk" is a commune before it is "Liên Sơn" + something. (3) For the same words, a current name beats
-    /// an old name. Current names are what the communes, their seals and every notice have used since 1 July 2025;
-    /// a new commune usually took the name of one of the old communes merged into it, so the old namesake mostly is
-    /// (part of) it; and the alternative — asking every time a current name was also some old commune's name
-    /// somewhere (about 5,000 of the 10,035 old names are) — would turn the common case into a question. An old name
-    /// is used when no current name fits the words and the places given, e.g. "Cao Sơn, Lương Sơn" (the old commune
-    /// in the old district, now split) while the current Xã Cao Sơn lies elsewhere. The confirmation sent back names
-    /// the commune, so a resident who meant an old commune can still correct it.
-    /// (4) Diacritics: names are looked up folded; if the resident typed diacritics and some candidates match them
-    /// exactly (tone placement aside), only those remain: "Văn Lăng" is one commune, "van lang" in Thái Nguyên asks.
-    /// Without diacritics nothing is preferred, even a name that has none ("Thanh An" vs "Thạnh An").
+    /// Precedence, in order:
+    /// <list type="number">
+    /// <item>A code is a code: 5 digits are looked up as a new code, then as an old code (the 3,316 codes in both
+    /// lists always agree: the old commune went, at least in part, into the new one of that code). A bare number of
+    /// another length is not a name ("2" answers a numbered question; it is not the old "Phường 2"): numbered names
+    /// need the unit word or a place ("p2 q3").</item>
+    /// <item>The longest name wins: "Liên Sơn Lắk" is a commune before it is "Liên Sơn" + something.</item>
+    /// <item>Diacritics: names are looked up folded. A resident who typed any diacritic types them, so if some
+    /// candidates — current or old — match the typed marks exactly (tone placement aside), only those remain:
+    /// "Văn Lăng" is one commune, "van lang thai nguyen" asks between Văn Lang and Văn Lăng; "Hoằng Phụ" (old) is not
+    /// the current "Hoằng Phú". Without any diacritic nothing is preferred, not even a name that has none
+    /// ("Thanh An" vs "Thạnh An" in Hồ Chí Minh).</item>
+    /// <item>For the same words, a current name beats an old one. Current names are what the communes, their seals
+    /// and every notice have used since 1 July 2025; a new commune usually took the name of one of the old communes
+    /// merged into it, so the old namesake mostly is (part of) it; and asking whenever a current name was also some
+    /// old commune's name somewhere (about half of the old names are) would make the common case a question. The
+    /// confirmation names the commune, so a resident who meant an old one can still correct it. An old name is used
+    /// when no current name fits the words and places: "Cư Yên"; "Cao Sơn, Lương Sơn" (the old commune of that old
+    /// district, now split), while the current communes named Cao Sơn lie elsewhere.
+    /// Two exceptions, where the text itself speaks of the old units: with an old district ("Ngọc Hà, Ba Đình"), an
+    /// old commune of that name in that district that went to another commune makes it
+    /// <see cref="AmbiguityReason.NewAndOldNamesDiffer"/>; and "thị trấn X" (no thị trấn is left) is the old town.
+    /// Among old communes the unit word also chooses: a district often had both "Thị trấn X" and "Xã X". Not among
+    /// current ones: 10 xã of Đồng Nai became phường in 2026, and a silent wrong pick would misroute.</item>
+    /// </list>
     /// </remarks>
     public CommuneMatch Resolve(string text)
     {
@@ -107,6 +120,10 @@ public sealed partial class CommuneDirectory
             : ExactCommunePrefixes.Contains(NameKey.ExactKey(tokens.Take(prefix))) ? [prefix, 0]
             : [0, prefix];
 
+        // A resident who typed any diacritic (in the name, the unit word or the province) types them: the name's
+        // marks, or their absence, are then meant.
+        var typedDiacritics = NameKey.ExactKey(tokens) != NameKey.FoldedKey(tokens);
+
         // Splits are tried longest name first; see remarks for the precedence.
         var bestLength = 0;
         CommuneMatch? oldMatch = null;
@@ -125,19 +142,61 @@ public sealed partial class CommuneDirectory
                 if (newNamed is null && oldNamed is null) continue;
                 if (ParseContext(tokens, end) is not { } context) continue;
 
-                var exact = NameKey.ExactKey(name);
-                var typedDiacritics = exact != folded;
-                if (newNamed is not null && MatchNew(newNamed, context, exact, typedDiacritics) is { } found)
-                    return found;
-                if (oldMatch is null && oldNamed is not null && MatchOld(oldNamed, context, exact, typedDiacritics) is { } old)
+                var newFits = newNamed?.Where(n => context.Admits(n.Item)).ToList() ?? [];
+                var oldFits = oldNamed?.Where(n => context.Admits(n.Item)).ToList() ?? [];
+                if (typedDiacritics)
                 {
-                    oldMatch = old;
+                    var exact = NameKey.ExactKey(name);
+                    if (newFits.Any(n => n.Exact == exact) || oldFits.Any(n => n.Exact == exact))
+                    {
+                        newFits.RemoveAll(n => n.Exact != exact);
+                        oldFits.RemoveAll(n => n.Exact != exact);
+                    }
+                }
+
+                // The unit word picks among old communes of one name; "thị trấn" names only an old unit (see remarks).
+                if (start == prefix && OldKindOf(tokens, prefix) is { } kind && oldFits.Any(n => n.Item.Kind == kind))
+                {
+                    oldFits.RemoveAll(n => n.Item.Kind != kind);
+                    if (kind == OldCommuneKind.ThiTran) newFits.Clear();
+                }
+
+                if (newFits.Count > 0)
+                {
+                    // An old district names the old commune too: if that reading leads elsewhere, ask.
+                    if (context.NamesOldDistrict && oldFits.Count > 0)
+                    {
+                        var both = newFits.Select(n => n.Item).Concat(oldFits.SelectMany(n => n.Item.NewCommunes))
+                            .DistinctBy(c => c.Code).ToArray();
+                        if (both.Length > newFits.Count)
+                        {
+                            // A split old commune whose parts include the current one asks the same question.
+                            return MatchOld(oldFits) is CommuneMatch.Ambiguous { Total: var total } asked
+                                   && total == both.Length
+                                ? asked
+                                : Ambiguous(both, AmbiguityReason.NewAndOldNamesDiffer);
+                        }
+                    }
+                    return MatchNew(newFits);
+                }
+                if (oldMatch is null && oldFits.Count > 0)
+                {
+                    oldMatch = MatchOld(oldFits);
                     bestLength = length; // a shorter current name cannot outrank a longer old one
                 }
             }
         }
         return oldMatch ?? CommuneMatch.NotFound.Instance;
     }
+
+    private static OldCommuneKind? OldKindOf(List<NameToken> tokens, int prefix) =>
+        prefix == 0 ? null : NameKey.FoldedKey(tokens.Take(prefix)) switch
+        {
+            "xa" or "x" => OldCommuneKind.Xa,
+            "phuong" or "p" => OldCommuneKind.Phuong,
+            "thi tran" or "tt" => OldCommuneKind.ThiTran,
+            _ => null,
+        };
 
     private static bool IsCode(string s) => s.Length == 5 && s.All(char.IsAsciiDigit);
 
@@ -150,10 +209,8 @@ public sealed partial class CommuneDirectory
             : new CommuneMatch.Found(old.NewCommunes[0], ViaOldName: true) { OldCommune = old };
     }
 
-    private static CommuneMatch? MatchNew(Named<Commune>[] named, Context context, string exact, bool typedDiacritics)
+    private static CommuneMatch MatchNew(List<Named<Commune>> fits)
     {
-        var fits = Narrow(named, context.Admits, exact, typedDiacritics);
-        if (fits.Count == 0) return null;
         if (fits.Count == 1) return new CommuneMatch.Found(fits[0].Item, ViaOldName: false);
 
         var reason = fits.Select(n => n.Item.ProvinceCode).Distinct().Count() > 1 ? AmbiguityReason.SameNameInSeveralProvinces
@@ -163,28 +220,17 @@ public sealed partial class CommuneDirectory
         return Ambiguous(fits.Select(n => n.Item), reason);
     }
 
-    private static CommuneMatch? MatchOld(Named<OldCommune>[] named, Context context, string exact, bool typedDiacritics)
+    private static CommuneMatch MatchOld(List<Named<OldCommune>> fits)
     {
-        var fits = Narrow(named, context.Admits, exact, typedDiacritics);
-        if (fits.Count == 0) return null;
-
         var targets = fits.SelectMany(n => n.Item.NewCommunes).DistinctBy(c => c.Code).ToArray();
         if (targets.Length == 1)
             return new CommuneMatch.Found(targets[0], ViaOldName: true) { OldCommune = fits.Count == 1 ? fits[0].Item : null };
 
         var reason = fits.Count == 1 ? AmbiguityReason.SplitOldCommune
             : targets.Select(c => c.ProvinceCode).Distinct().Count() > 1 ? AmbiguityReason.SameNameInSeveralProvinces
-            : !typedDiacritics && fits.Select(n => n.Exact).Distinct().Count() > 1 ? AmbiguityReason.CollidesWithoutDiacritics
+            : fits.Select(n => n.Exact).Distinct().Count() > 1 ? AmbiguityReason.CollidesWithoutDiacritics
             : AmbiguityReason.OldNameInSeveralPlaces;
         return Ambiguous(targets, reason);
-    }
-
-    private static List<Named<T>> Narrow<T>(Named<T>[] named, Func<T, bool> admits, string exact, bool typedDiacritics)
-    {
-        var fits = named.Where(n => admits(n.Item)).ToList();
-        if (typedDiacritics && fits.Count > 1 && fits.Any(n => n.Exact == exact))
-            fits.RemoveAll(n => n.Exact != exact);
-        return fits;
     }
 
     private static CommuneMatch.Ambiguous Ambiguous(IEnumerable<Commune> candidates, AmbiguityReason reason)
@@ -207,21 +253,38 @@ public sealed partial class CommuneDirectory
             var prefix = MatchPrefix(tokens, i, PlacePrefixWords);
             foreach (var skip in prefix > 0 ? new[] { prefix, 0 } : [0])
             {
+                // "tỉnh X" is a province, "huyện X" a district, "thành phố X" either; a bare X anything it can be.
+                var unit = skip > 0 ? NameKey.FoldedKey(tokens.GetRange(i, skip)) : null;
                 var at = i + skip;
                 for (var end = Math.Min(tokens.Count, at + _maxPlaceTokens); end > at && next < 0; end--)
                 {
-                    if (_places.TryGetValue(NameKey.FoldedKey(tokens.GetRange(at, end - at)), out var readings))
+                    if (!_places.TryGetValue(NameKey.FoldedKey(tokens.GetRange(at, end - at)), out var readings)) continue;
+                    var fitting = unit switch
                     {
-                        places.Add(readings);
-                        next = end;
-                    }
+                        "tinh" or "t" => readings.Where(p => p.Kind != PlaceKind.OldDistrict).ToArray(),
+                        "huyen" or "h" or "quan" or "q" or "thi xa" or "tx" => readings.Where(p => p.Kind == PlaceKind.OldDistrict).ToArray(),
+                        _ => readings,
+                    };
+                    if (fitting.Length == 0) continue;
+                    places.Add(fitting);
+                    next = end;
                 }
                 if (next >= 0) break;
             }
             if (next < 0) return null;
             i = next;
         }
-        return new Context(places);
+
+        // "Tân Thịnh, thành phố Thái Nguyên, tỉnh Thái Nguyên": addresses run from small to large, so a place that could
+        // be a province or a district is the district when a province follows.
+        for (var k = 0; k < places.Count - 1; k++)
+        {
+            var districts = places[k].Where(p => p.Kind == PlaceKind.OldDistrict).ToArray();
+            if (districts.Length > 0 && districts.Length < places[k].Length
+                && places.Skip(k + 1).Any(later => later.Any(p => p.Kind != PlaceKind.OldDistrict)))
+                places[k] = districts;
+        }
+        return new Context(places, places.Any(readings => readings.All(p => p.Kind == PlaceKind.OldDistrict)));
     }
 
     /// <summary>How many tokens at <paramref name="at"/> form one of the unit words (longest first), or 0.</summary>

@@ -122,7 +122,8 @@ public sealed partial class CommuneDirectory
                 var split = g.Any(r => r[oSplit] == "true");
                 if (split != targets.Length > 1)
                     throw new InvalidDataException($"old commune {g.Key}: old_ward_split={split} but {targets.Length} new communes");
-                return new OldCommune(g.Key, first[oName], StripPrefix(first[oName], OldCommunePrefixes), first[oDistrict],
+                return new OldCommune(g.Key, first[oName], StripPrefix(first[oName], OldCommunePrefixes),
+                    ParseOldCommuneKind(first[oName]), first[oDistrict],
                     first[oDistrictName], first[oProvince], first[oProvinceName], split, targets);
             })
             .ToArray();
@@ -151,6 +152,12 @@ public sealed partial class CommuneDirectory
         "dac_khu" => CommuneKind.DacKhu,
         _ => throw new InvalidDataException($"unknown ward_type '{type}'"),
     };
+
+    private static OldCommuneKind ParseOldCommuneKind(string name) =>
+        name.StartsWith("Xã ", StringComparison.OrdinalIgnoreCase) ? OldCommuneKind.Xa
+        : name.StartsWith("Phường ", StringComparison.OrdinalIgnoreCase) ? OldCommuneKind.Phuong
+        : name.StartsWith("Thị trấn ", StringComparison.OrdinalIgnoreCase) ? OldCommuneKind.ThiTran
+        : throw new InvalidDataException($"old commune '{name}': unknown unit");
 
     private static readonly string[] OldCommunePrefixes = ["Xã ", "Phường ", "Thị trấn "];
     private static readonly string[] OldDistrictPrefixes = ["Huyện ", "Quận ", "Thị xã ", "Thành phố "];

@@ -14,6 +14,12 @@ public enum AmbiguityReason
 
     /// <summary>An old name that several old communes of one province carried, now in different new communes.</summary>
     OldNameInSeveralPlaces,
+
+    /// <summary>
+    /// With an old district ("Ngọc Hà, Ba Đình"), the name is both a current commune and an old commune of that
+    /// district that went elsewhere: the text reads both ways.
+    /// </summary>
+    NewAndOldNamesDiffer,
 }
 
 /// <summary>Result of <see cref="CommuneDirectory.Resolve"/>: exactly one of <see cref="Found"/>, <see cref="Ambiguous"/>, <see cref="NotFound"/>.</summary>

@@ -6,6 +6,9 @@ public enum ProvinceKind { Tinh, ThanhPho }
 /// <summary>Commune-level unit (since 1 July 2025 the level below the province).</summary>
 public enum CommuneKind { Xa, Phuong, DacKhu }
 
+/// <summary>Pre-2025 commune-level unit: xã, phường, or thị trấn (a district's town, abolished in 2025).</summary>
+public enum OldCommuneKind { Xa, Phuong, ThiTran }
+
 /// <summary>One of the 34 provinces. <paramref name="Code"/> is the 2-digit official code, as a string.</summary>
 /// <param name="Name">Short name, e.g. "Phú Thọ".</param>
 /// <param name="FullName">With its type, e.g. "Tỉnh Phú Thọ", "Thành phố Hà Nội".</param>
@@ -28,6 +31,7 @@ public sealed record OldCommune(
     string Code,
     string Name,
     string ShortName,
+    OldCommuneKind Kind,
     string DistrictCode,
     string DistrictName,
     string ProvinceCode,
