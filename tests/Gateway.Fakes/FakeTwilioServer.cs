@@ -68,6 +68,10 @@ public sealed class FakeTwilioServer : IAsyncDisposable
         MessagingServiceSid = messagingServiceSid,
     };
 
+    /// <summary>The next <paramref name="count"/> authenticated sends get exactly this answer (e.g. a captured 201 body).</summary>
+    public void ScriptNext(int count, int statusCode, string body, TimeSpan? retryAfter = null) =>
+        _script.Enqueue(count, new ScriptedResponse(statusCode, body, retryAfter));
+
     /// <summary>The next <paramref name="count"/> authenticated sends get this status and body (default: a Twilio error JSON).</summary>
     public void FailNext(int count, int statusCode, string? body = null, TimeSpan? retryAfter = null) =>
         _script.Enqueue(count, new ScriptedResponse(statusCode, body ?? ErrorJson(statusCode, statusCode == 429 ? 20429 : 20500,

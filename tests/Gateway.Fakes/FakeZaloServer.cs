@@ -73,6 +73,10 @@ public sealed class FakeZaloServer : IAsyncDisposable
         AccessToken = AccessToken,
     };
 
+    /// <summary>The next <paramref name="count"/> sends with a valid token get exactly this answer (e.g. a captured envelope).</summary>
+    public void ScriptNext(int count, int statusCode, string body, TimeSpan? retryAfter = null) =>
+        _script.Enqueue(count, new ScriptedResponse(statusCode, body, retryAfter));
+
     /// <summary>The next sends get Zalo error <paramref name="error"/> in an HTTP 200 envelope (e.g. −32, −213, −230).</summary>
     public void FailNext(int count, int error, string message) =>
         _script.Enqueue(count, new ScriptedResponse(200, Envelope(error, message, null)));
