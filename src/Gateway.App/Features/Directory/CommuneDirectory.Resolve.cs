@@ -6,10 +6,11 @@ namespace Gateway.App.Features.Directory;
 public sealed partial class CommuneDirectory
 {
     /// <summary>
-    /// Most candidates an <see cref="CommuneMatch.Ambiguous"/> lists: one-digit replies, and the prompt stays within a
-    /// few UCS-2 SMS segments.
+    /// Most candidates an <see cref="CommuneMatch.Ambiguous"/> lists. Every split old commune (at most 5 parts) and every
+    /// diacritics collision fits; beyond that a list is a poor question — the prompt then asks for the province —
+    /// and each choice costs about 37 UCS-2 characters: 6 keep the prompt within 5 segments (5 × 67).
     /// </summary>
-    public const int MaxCandidates = 9;
+    public const int MaxCandidates = 6;
 
     /// <summary>A name as indexed: the item and the exact (diacritics-kept) key of its name.</summary>
     private readonly record struct Named<T>(T Item, string Exact);
@@ -95,8 +96,8 @@ public sealed partial class CommuneDirectory
     /// confirmation names the commune, so a resident who meant an old one can still correct it. An old name is used
     /// when no current name fits the words and places: "Cư Yên"; "Cao Sơn, Lương Sơn" (the old commune of that old
     /// district, now split), while the current communes named Cao Sơn lie elsewhere.
-    /// Two exceptions, where the text itself speaks of the old units: with an old district ("Ngọc Hà, Ba Đình"), an
-    /// old commune of that name in that district that went to another commune makes it
+    /// Two exceptions, where the text itself speaks of the old units: with an old district ("Đông Phước, Châu Thành,
+    /// Hậu Giang"), an old commune of that name in that district that went to another commune makes it
     /// <see cref="AmbiguityReason.NewAndOldNamesDiffer"/>; and "thị trấn X" (no thị trấn is left) is the old town.
     /// Among old communes the unit word also chooses: a district often had both "Thị trấn X" and "Xã X". Not among
     /// current ones: 10 xã of Đồng Nai became phường in 2026, and a silent wrong pick would misroute.</item>

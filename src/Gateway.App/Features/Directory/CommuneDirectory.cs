@@ -26,12 +26,15 @@ public sealed partial class CommuneDirectory
     /// <summary>Communes ordered by province code, then commune code.</summary>
     public IReadOnlyList<Commune> Communes { get; }
 
+    /// <summary>The pre-2025 communes of the old→new map, ordered by old code.</summary>
+    public IReadOnlyList<OldCommune> OldCommunes { get; }
+
     public int ProvinceCount => Provinces.Count;
 
     public int CommuneCount => Communes.Count;
 
     /// <summary>Distinct pre-2025 commune codes in the old→new map (10,035).</summary>
-    public int OldCommuneCount => _oldCommunesByCode.Count;
+    public int OldCommuneCount => OldCommunes.Count;
 
     /// <summary>Old communes divided among several new communes (471).</summary>
     public int SplitOldCommuneCount { get; }
@@ -126,7 +129,9 @@ public sealed partial class CommuneDirectory
                     ParseOldCommuneKind(first[oName]), first[oDistrict],
                     first[oDistrictName], first[oProvince], first[oProvinceName], split, targets);
             })
+            .OrderBy(o => o.Code, StringComparer.Ordinal)
             .ToArray();
+        OldCommunes = oldList;
         _oldCommunesByCode = oldList.ToFrozenDictionary(o => o.Code, StringComparer.Ordinal);
         SplitOldCommuneCount = oldList.Count(o => o.Split);
 

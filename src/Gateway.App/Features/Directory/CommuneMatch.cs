@@ -16,7 +16,7 @@ public enum AmbiguityReason
     OldNameInSeveralPlaces,
 
     /// <summary>
-    /// With an old district ("Ngọc Hà, Ba Đình"), the name is both a current commune and an old commune of that
+    /// With an old district ("Đông Phước, Châu Thành, Hậu Giang"), the name is both a current commune and an old commune of that
     /// district that went elsewhere: the text reads both ways.
     /// </summary>
     NewAndOldNamesDiffer,
