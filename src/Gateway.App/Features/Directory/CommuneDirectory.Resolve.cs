@@ -302,17 +302,21 @@ public sealed partial class CommuneDirectory
         return best;
     }
 
-    private static FrozenDictionary<string, Named<T>[]> BuildNameIndex<T>(IEnumerable<T> items, Func<T, string> name) =>
+    private static int WordCount(string key) => key.Count(c => c == ' ') + 1;
+
+    private static FrozenDictionary<string, Named<T>[]> BuildNameIndex<T>(IEnumerable<T> items, Func<T, string> name,
+        Dictionary<string, NameToken> words) =>
         items
-            .Select(item => (Tokens: NameKey.Tokenize(name(item)), Item: item))
+            .Select(item => (Tokens: NameKey.Tokenize(name(item), words), Item: item))
             .GroupBy(x => NameKey.FoldedKey(x.Tokens), StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.Select(x => new Named<T>(x.Item, NameKey.ExactKey(x.Tokens))).ToArray(),
                 StringComparer.Ordinal);
 
-    private (FrozenDictionary<string, Place[]> Places, int MaxTokens) BuildPlaceIndex(
+    private FrozenDictionary<string, Place[]> BuildPlaceIndex(
         IReadOnlyList<(string Code, string Name, string NewCode)> oldProvinces,
         IReadOnlyList<OldCommune> oldCommunes,
-        IReadOnlyList<string[]> oldRows, int districtColumn, int districtNameColumn, int newCommuneColumn)
+        IReadOnlyList<string[]> oldRows, int districtColumn, int districtNameColumn, int newCommuneColumn,
+        Dictionary<string, NameToken> words)
     {
         var places = new List<(string Name, Place Place)>();
         foreach (var p in Provinces)
@@ -334,11 +338,9 @@ public sealed partial class CommuneDirectory
             places.Add((StripPrefix(first[districtNameColumn], OldDistrictPrefixes), place));
         }
 
-        var index = places
-            .Select(x => (Tokens: NameKey.Tokenize(x.Name), x.Place))
-            .GroupBy(x => NameKey.FoldedKey(x.Tokens), StringComparer.Ordinal)
+        return places
+            .GroupBy(x => NameKey.FoldedKey(NameKey.Tokenize(x.Name, words)), StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.Select(x => x.Place).Distinct().ToArray(), StringComparer.Ordinal);
-        return (index, index.Keys.Max(k => k.Split(' ').Length));
     }
 
     /// <summary>

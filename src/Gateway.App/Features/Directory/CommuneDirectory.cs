@@ -136,11 +136,12 @@ public sealed partial class CommuneDirectory
         SplitOldCommuneCount = oldList.Count(o => o.Split);
 
         // Name and place indexes for Resolve.
-        _newByName = BuildNameIndex(Communes, c => c.ShortName);
-        _oldByName = BuildNameIndex(oldList, o => o.ShortName);
-        _maxNameTokens = Communes.Select(c => c.ShortName).Concat(oldList.Select(o => o.ShortName))
-            .Max(n => NameKey.Tokenize(n).Count);
-        (_places, _maxPlaceTokens) = BuildPlaceIndex(oldProvinceList, oldList, oldRows, oDistrict, oDistrictName, oNew);
+        var words = new Dictionary<string, NameToken>(StringComparer.Ordinal);
+        _newByName = BuildNameIndex(Communes, c => c.ShortName, words);
+        _oldByName = BuildNameIndex(oldList, o => o.ShortName, words);
+        _maxNameTokens = _newByName.Keys.Concat(_oldByName.Keys).Max(WordCount);
+        _places = BuildPlaceIndex(oldProvinceList, oldList, oldRows, oDistrict, oDistrictName, oNew, words);
+        _maxPlaceTokens = _places.Keys.Max(WordCount);
     }
 
     private static ProvinceKind ParseProvinceKind(string type) => type switch

@@ -22,7 +22,8 @@ internal static class NameKey
     /// <summary>Longer texts are not a commune name (names have at most 5 words, addresses a dozen).</summary>
     public const int MaxTokens = 24;
 
-    public static List<NameToken> Tokenize(string text)
+    /// <param name="cache">Words already keyed (loading the data: names share few syllables), or null.</param>
+    public static List<NameToken> Tokenize(string text, Dictionary<string, NameToken>? cache = null)
     {
         var tokens = new List<NameToken>();
         if (string.IsNullOrWhiteSpace(text)) return tokens;
@@ -37,10 +38,10 @@ internal static class NameKey
                 word.Append(c);
                 continue;
             }
-            Flush(word, tokens);
+            Flush(word, tokens, cache);
             if (tokens.Count > MaxTokens) return tokens;
         }
-        Flush(word, tokens);
+        Flush(word, tokens, cache);
         return tokens;
     }
 
@@ -52,7 +53,7 @@ internal static class NameKey
 
     public static string ExactKey(string text) => ExactKey(Tokenize(text));
 
-    private static void Flush(StringBuilder word, List<NameToken> tokens)
+    private static void Flush(StringBuilder word, List<NameToken> tokens, Dictionary<string, NameToken>? cache)
     {
         if (word.Length == 0) return;
         var w = word.ToString();
@@ -61,18 +62,21 @@ internal static class NameKey
         // "P1", "q3": the SMS shorthand for "phường 1", "quận 3" (old numbered wards and districts).
         if (w.Length is 2 or 3 && (w[0] is 'p' or 'P' or 'q' or 'Q') && w.Skip(1).All(char.IsAsciiDigit))
         {
-            Add(w[..1], tokens);
-            Add(w[1..], tokens);
+            Add(w[..1], tokens, cache);
+            Add(w[1..], tokens, cache);
             return;
         }
-        Add(w, tokens);
+        Add(w, tokens, cache);
     }
 
-    private static void Add(string word, List<NameToken> tokens)
+    private static void Add(string word, List<NameToken> tokens, Dictionary<string, NameToken>? cache)
     {
-        var folded = VietText.Fold(word);
-        if (folded.Length == 0) return; // only apostrophes
-        tokens.Add(new NameToken(folded, Exact(word)));
+        if (cache is null || !cache.TryGetValue(word, out var token))
+        {
+            token = new NameToken(VietText.Fold(word), Exact(word));
+            cache?.Add(word, token);
+        }
+        if (token.Folded.Length > 0) tokens.Add(token); // else only apostrophes
     }
 
     private static bool IsApostrophe(char c) => c is '\'' or '’' or '‘' or 'ʼ' or '`' or '´';
