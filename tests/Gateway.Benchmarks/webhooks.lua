@@ -1,0 +1,89 @@
+-- wrk script for tests/bench.sh: replays pre-generated, pre-signed Twilio webhooks.
+--   BENCH_DATA=PREFIX [BENCH_STATE=FILE] wrk -t K ... -s webhooks.lua URL
+-- Thread k (1-based) reads PREFIX.(k-1) (one "signature TAB token TAB body" line per request) and builds
+-- every raw request in init, so request() only hands out a prepared string: wrk stays cheap and nothing is
+-- signed during the run. BENCH_STATE (optional) keeps each thread's position across wrk runs, so a warm-up and
+-- the measured run never send the same MessageSid twice; "wrapped" in the summary says a file ran out and
+-- requests started repeating (duplicates: answered 200, stored once).
+local threads = {}
+local next_id = 1
+
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+
+local function read_state(file, id)
+  if file == nil or file == "" then return 0 end
+  local f = io.open(file, "r")
+  if f == nil then return 0 end
+  for line in f:lines() do
+    local k, v = line:match("^(%d+) (%d+)$")
+    if tonumber(k) == id then f:close(); return tonumber(v) end
+  end
+  f:close()
+  return 0
+end
+
+function init(args)
+  local prefix, state = os.getenv("BENCH_DATA"), os.getenv("BENCH_STATE")
+  local started = os.clock()
+  local f = assert(io.open(prefix .. "." .. (id - 1), "rb"))
+  local data = f:read("*a")
+  f:close()
+  local host = wrk.headers["Host"] or (wrk.host .. ":" .. wrk.port)
+  local head = "POST " .. wrk.path .. " HTTP/1.1\r\nHost: " .. host ..
+    "\r\nUser-Agent: TwilioProxy/1.1\r\nAccept: */*\r\nContent-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: "
+  reqs = {}
+  local n, pos = 0, 1
+  while true do
+    local nl = data:find("\n", pos, true)
+    if nl == nil then break end
+    local t1 = data:find("\t", pos, true)
+    local t2 = data:find("\t", t1 + 1, true)
+    local body = data:sub(t2 + 1, nl - 1)
+    n = n + 1
+    reqs[n] = head .. data:sub(pos, t1 - 1) .. "\r\nI-Twilio-Idempotency-Token: " .. data:sub(t1 + 1, t2 - 1) ..
+      "\r\nContent-Length: " .. #body .. "\r\n\r\n" .. body
+    pos = nl + 1
+  end
+  data = nil
+  count = n
+  start = read_state(state, id)
+  i = start
+  sent = 0
+  wrapped = 0
+  init_seconds = os.clock() - started
+end
+
+function request()
+  if i >= count then i = 0; wrapped = wrapped + 1 end
+  i = i + 1
+  sent = sent + 1
+  return reqs[i]
+end
+
+function done(summary, latency, requests)
+  local sent_total, wraps, init_max = 0, 0, 0
+  local lines = {}
+  for _, t in ipairs(threads) do
+    sent_total = sent_total + t:get("sent")
+    wraps = wraps + t:get("wrapped")
+    init_max = math.max(init_max, t:get("init_seconds"))
+    table.insert(lines, t:get("id") .. " " .. t:get("i"))
+  end
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH requests=%d duration_us=%d rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f " ..
+    "non2xx=%d connect_err=%d read_err=%d write_err=%d timeouts=%d sent=%d wrapped=%d init_s=%.2f\n",
+    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    e.status, e.connect, e.read, e.write, e.timeout, sent_total, wraps, init_max))
+  local state = os.getenv("BENCH_STATE")
+  if state ~= nil and state ~= "" then
+    local f = assert(io.open(state, "w"))
+    f:write(table.concat(lines, "\n") .. "\n")
+    f:close()
+  end
+end

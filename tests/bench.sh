@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# Ingest benchmark (issue 2, "Benchmark"): signed Twilio webhooks per second into the real gateway, durable
+# (200 only after commit), beside the same load on the host's empty endpoint in the same run.
+#
+#   bash tests/bench.sh
+#
+# Builds src/Gateway.App in Release, starts it on 127.0.0.1 with a fresh SQLite file (on disk, not tmpfs),
+# pre-generates signed webhooks, runs wrk against POST /diagnostics/empty and then POST
+# /webhooks/twilio-demo/receive, and reports req/s, p50/p90/p99, peak RSS, the ratio, durability (rows stored
+# vs 200s answered) and how long the routing backlog takes to drain. Every load targets 127.0.0.1 only, every
+# step is bounded in time, and everything it started is stopped at the end.
+#
+# Knobs (environment): BENCH_DURATION (30 s), BENCH_WARMUP (5 s), BENCH_CONNECTIONS (256), BENCH_THREADS (2),
+# BENCH_REQUESTS (signed webhooks to generate, 700000), BENCH_RESIDENTS (100000), BENCH_DRAIN_TIMEOUT (600 s),
+# BENCH_REF (a commit to build from a clean export instead of the working tree), BENCH_NO_BUILD=1.
+# Exit status: 0 when the run completed without errors, whether or not it met the targets; 1 when something
+# broke (build, start-up, non-2xx answers, socket errors, an acknowledged webhook missing from the database).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DURATION=${BENCH_DURATION:-30}
+WARMUP=${BENCH_WARMUP:-5}
+CONNECTIONS=${BENCH_CONNECTIONS:-256}
+THREADS=${BENCH_THREADS:-2}
+REQUESTS=${BENCH_REQUESTS:-700000}
+RESIDENTS=${BENCH_RESIDENTS:-100000}
+DRAIN_TIMEOUT=${BENCH_DRAIN_TIMEOUT:-600}
+REF=${BENCH_REF:-}
+
+# Targets on a 2-core box (issue 2).
+TARGET_RPS=15000
+TARGET_P99_MS=35
+TARGET_RATIO=0.5
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "bench: $*"; exit 1; }
+
+# --- tools ------------------------------------------------------------------------------------------------
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
+if ((${#missing[@]})); then
+  log "bench: installing ${missing[*]} from Debian"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+command -v dotnet >/dev/null || die "dotnet is not on PATH"
+
+TMP=$(mktemp -d /tmp/gateway-bench.XXXXXX)
+GW_WRAPPER=""; GW_PID=""; FAKE_PID=""
+cleanup() {
+  local rc=$?
+  [[ -n "$GW_WRAPPER" ]] && kill "$GW_WRAPPER" 2>/dev/null && wait "$GW_WRAPPER" 2>/dev/null || true
+  [[ -n "$FAKE_PID" ]] && kill "$FAKE_PID" 2>/dev/null && wait "$FAKE_PID" 2>/dev/null || true
+  rm -rf "$TMP"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- build ------------------------------------------------------------------------------------------------
+SRC=$ROOT
+if [[ -n "$REF" ]]; then
+  SRC=$TMP/src
+  mkdir -p "$SRC"
+  git -C "$ROOT" archive "$REF" | tar -x -C "$SRC"
+  log "bench: building $(git -C "$ROOT" rev-parse --short "$REF") from a clean export"
+fi
+GW_DLL=$SRC/src/Gateway.App/bin/Release/net10.0/Gateway.App.dll
+BENCH_DLL=$ROOT/tests/Gateway.Benchmarks/bin/Release/net10.0/Gateway.Benchmarks.dll
+LUA=$ROOT/tests/Gateway.Benchmarks/webhooks.lua
+if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
+  log "bench: dotnet build src/Gateway.App -c Release"
+  dotnet build "$SRC/src/Gateway.App" -c Release -nologo -v q >"$TMP/build-app.log" 2>&1 || { tail -30 "$TMP/build-app.log" >&2; die "gateway build failed"; }
+  dotnet build "$ROOT/tests/Gateway.Benchmarks" -c Release -nologo -v q >"$TMP/build-bench.log" 2>&1 || { tail -30 "$TMP/build-bench.log" >&2; die "benchmark helper build failed"; }
+fi
+[[ -f "$GW_DLL" && -f "$BENCH_DLL" ]] || die "build output missing"
+bench() { dotnet "$BENCH_DLL" "$@"; }
+
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 20000))
+    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+  die "no free port"
+}
+PORT=$(free_port)
+FAKE_PORT=$(free_port)
+[[ "$PORT" != "$FAKE_PORT" ]] || FAKE_PORT=$(free_port)
+BASE=http://127.0.0.1:$PORT
+BUDGET=$((4 * (DURATION + WARMUP) + DRAIN_TIMEOUT + 900)) # hard stop for the processes started here
+
+# --- signed webhooks --------------------------------------------------------------------------------------
+ACCOUNT_SID=AC$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+AUTH_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+log "bench: generating $REQUESTS signed webhooks"
+bench gen --url "$BASE/webhooks/twilio-demo/receive" --token "$AUTH_TOKEN" --account "$ACCOUNT_SID" \
+  --count "$REQUESTS" --threads "$THREADS" --residents "$RESIDENTS" --out "$TMP/req" >&2 || die "generating webhooks failed"
+
+# --- fake Twilio (where the routed prompts and acknowledgements go) and the gateway -----------------------
+bench fake-twilio --port "$FAKE_PORT" --seconds "$BUDGET" >"$TMP/fake.log" 2>&1 &
+FAKE_PID=$!
+
+DB=$TMP/gateway.db
+env Database__ConnectionString="Data Source=$DB" \
+  Gateway__PublicBaseUrl="$BASE" \
+  Diagnostics__EmptyEndpoint=true \
+  Channels__twilio-demo__Type=twilio \
+  Channels__twilio-demo__AccountSid="$ACCOUNT_SID" \
+  Channels__twilio-demo__AuthToken="$AUTH_TOKEN" \
+  Channels__twilio-demo__From=+15005550006 \
+  Channels__twilio-demo__ApiBaseUrl="http://127.0.0.1:$FAKE_PORT" \
+  GATEWAY_DEMO_PASSWORD=bench \
+  Logging__LogLevel__Default=Warning \
+  timeout -s TERM "$BUDGET" dotnet "$GW_DLL" --urls "$BASE" >"$TMP/gateway.log" 2>&1 &
+GW_WRAPPER=$!
+for _ in $(seq 1 100); do
+  GW_PID=$(pgrep -P "$GW_WRAPPER" -x dotnet || true)
+  [[ -n "$GW_PID" ]] && break
+  sleep 0.1
+done
+[[ -n "$GW_PID" ]] || die "gateway did not start"
+for i in $(seq 1 120); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/health" || true)
+  [[ "$code" == 200 ]] && break
+  kill -0 "$GW_PID" 2>/dev/null || { tail -30 "$TMP/gateway.log" >&2; die "gateway exited during start-up"; }
+  ((i == 120)) && { tail -30 "$TMP/gateway.log" >&2; die "GET /health never answered 200"; }
+  sleep 0.5
+done
+log "bench: gateway pid $GW_PID on $BASE, database $DB"
+
+# --- measuring helpers ------------------------------------------------------------------------------------
+TICK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+reset_peak() { echo 5 >"/proc/$GW_PID/clear_refs" 2>/dev/null || true; }
+field() { sed -n "s/.*[[:space:]]$2=\([^[:space:]]*\).*/\1/p" <<<"$1"; }
+
+# run_wrk NAME PATH SECONDS STATE: prints the BENCH line, with the gateway's CPU use and the phase's peak RSS.
+run_wrk() {
+  local name=$1 path=$2 secs=$3 state=$4 out=$TMP/$1.out t0 c0 c1 t1 line
+  reset_peak
+  t0=$(date +%s.%N); c0=$(cpu_ticks "$GW_PID")
+  local TIMEFORMAT='%U %S'
+  { time BENCH_DATA=$TMP/req BENCH_STATE=$state wrk -t "$THREADS" -c "$CONNECTIONS" -d "${secs}s" --timeout 10s \
+      --latency -s "$LUA" "$BASE$path" >"$out" 2>&1; } 2>"$TMP/$name.time" || { cat "$out" >&2; die "wrk failed ($name)"; }
+  c1=$(cpu_ticks "$GW_PID"); t1=$(date +%s.%N)
+  line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; die "wrk printed no summary ($name)"; }
+  read -r wu ws <"$TMP/$name.time"
+  local gw_cores wrk_cores
+  gw_cores=$(awk -v a="$c0" -v b="$c1" -v t="$TICK" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.2f", (b - a) / t / (e - s) }')
+  wrk_cores=$(awk -v u="$wu" -v s="$ws" -v d="$secs" 'BEGIN { printf "%.2f", (u + s) / d }')
+  echo "$line gw_cpu_cores=$gw_cores wrk_cpu_cores=$wrk_cores peak_rss_mb=$(($(status_kb "$GW_PID" VmHWM) / 1024))"
+}
+
+describe() { # NAME LINE
+  local l=$2
+  printf '  %-9s %9s req/s   p50 %6s ms  p90 %6s ms  p99 %7s ms  max %7s ms   non-2xx %s  socket errors %s/%s/%s/%s (connect/read/write/timeout)\n' \
+    "$1" "$(field "$l" rps)" "$(field "$l" p50_ms)" "$(field "$l" p90_ms)" "$(field "$l" p99_ms)" "$(field "$l" max_ms)" \
+    "$(field "$l" non2xx)" "$(field "$l" connect_err)" "$(field "$l" read_err)" "$(field "$l" write_err)" "$(field "$l" timeouts)"
+  printf '  %-9s gateway CPU %s cores, wrk CPU %s cores, gateway peak RSS in phase %s MB, wrk init %s s%s\n' \
+    "" "$(field "$l" gw_cpu_cores)" "$(field "$l" wrk_cpu_cores)" "$(field "$l" peak_rss_mb)" "$(field "$l" init_s)" \
+    "$( (($(field "$l" wrapped) > 0)) && echo ", WRAPPED (requests repeated)")"
+}
+errors_of() { local l=$1; echo $(($(field "$l" non2xx) + $(field "$l" connect_err) + $(field "$l" read_err) + $(field "$l" write_err) + $(field "$l" timeouts))); }
+
+# --- the runs ---------------------------------------------------------------------------------------------
+log "bench: empty endpoint, ${WARMUP}s warm-up + ${DURATION}s, $THREADS threads, $CONNECTIONS connections"
+EMPTY_WARM=$(run_wrk empty-warmup /diagnostics/empty "$WARMUP" "")
+EMPTY=$(run_wrk empty /diagnostics/empty "$DURATION" "")
+
+log "bench: webhook endpoint, ${WARMUP}s warm-up + ${DURATION}s"
+STATE=$TMP/webhook.state
+HOOK_WARM=$(run_wrk webhook-warmup /webhooks/twilio-demo/receive "$WARMUP" "$STATE")
+HOOK=$(run_wrk webhook /webhooks/twilio-demo/receive "$DURATION" "$STATE")
+HOOK_END=$(date +%s.%N)
+sleep 1 # requests in flight when wrk stopped finish committing
+
+q() { bench scalar --db "$DB" --sql "$1"; }
+ROWS=$(q "SELECT COUNT(*) FROM messages WHERE direction = 'in' AND channel_key = 'twilio-demo'")
+DISTINCT=$(q "SELECT COUNT(DISTINCT provider_message_id) FROM messages WHERE direction = 'in' AND channel_key = 'twilio-demo'")
+ACKED=$(($(field "$HOOK_WARM" requests) - $(field "$HOOK_WARM" non2xx) + $(field "$HOOK" requests) - $(field "$HOOK" non2xx)))
+SENT=$(($(field "$HOOK_WARM" sent) + $(field "$HOOK" sent)))
+WRAPPED=$(($(field "$HOOK_WARM" wrapped) + $(field "$HOOK" wrapped)))
+
+log "bench: waiting for the routing backlog to drain (at most ${DRAIN_TIMEOUT}s)"
+DRAIN=$(bench drain --db "$DB" --timeout "$DRAIN_TIMEOUT")
+DRAIN_SINCE_LOAD=$(awk -v e="$HOOK_END" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", n - e }')
+sleep 2
+BY_STATUS=$(q "SELECT group_concat(direction || ':' || status || '=' || n, ' ') FROM (SELECT direction, status, COUNT(*) AS n FROM messages GROUP BY direction, status ORDER BY direction, status)")
+OUTBOX_LEFT=$(q "SELECT COUNT(*) FROM outbox")
+FAKE_SENT=$(curl -s "http://127.0.0.1:$FAKE_PORT/count" || echo "?")
+PEAK_RSS_MB=$(($(status_kb "$GW_PID" VmHWM) / 1024))
+RSS_NOW_MB=$(($(status_kb "$GW_PID" VmRSS) / 1024))
+WARNINGS=$(grep -c 'warn:' "$TMP/gateway.log" || true)
+
+# --- report -----------------------------------------------------------------------------------------------
+RPS=$(field "$HOOK" rps)
+P99=$(field "$HOOK" p99_ms)
+RATIO=$(awk -v w="$RPS" -v e="$(field "$EMPTY" rps)" 'BEGIN { printf "%.2f", w / e }')
+verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=") ? (v >= t) : (v <= t); print ok ? "met" : "MISSED" }'; }
+
+echo
+echo "== Gateway ingest benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "machine:  $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
+echo ".NET:     SDK $(dotnet --version), $(dotnet --list-runtimes | grep -m1 AspNetCore | cut -d' ' -f1-2)"
+echo "source:   $( [[ -n "$REF" ]] && echo "commit $(git -C "$ROOT" rev-parse --short "$REF") (clean export)" || echo "working tree at $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted src changes')")"
+echo "database: SQLite WAL on $(df -T "$TMP" | awk 'NR == 2 { print $2 }') ($TMP), synchronous as configured (default FULL)"
+echo "load:     wrk $THREADS threads, $CONNECTIONS connections, ${WARMUP}s warm-up + ${DURATION}s per endpoint, same signed bodies for both, load generator on the same cores"
+echo
+describe empty "$EMPTY"
+describe webhook "$HOOK"
+echo
+echo "  webhook/empty ratio: $RATIO"
+echo "  gateway peak RSS (whole run, VmHWM): $PEAK_RSS_MB MB; RSS after drain: $RSS_NOW_MB MB"
+echo "  durability: $ROWS inbound rows stored ($DISTINCT distinct MessageSids) vs $ACKED webhooks answered 200 (warm-up + run); $SENT requests sent"
+echo "  routing: backlog of $(field "$DRAIN" start_backlog) unrouted messages at the end of the load; $(field "$DRAIN" backlog) left after $(field "$DRAIN" seconds) s of polling (${DRAIN_SINCE_LOAD} s after the load ended)"
+echo "  after drain: $BY_STATUS; outbox rows left $OUTBOX_LEFT; fake Twilio received $FAKE_SENT sends; gateway log warnings $WARNINGS"
+echo
+echo "  target ≥ $TARGET_RPS webhooks/s: $RPS — $(verdict "$RPS" $TARGET_RPS '>=')"
+echo "  target p99 ≤ $TARGET_P99_MS ms at $CONNECTIONS connections: $P99 ms — $(verdict "$P99" $TARGET_P99_MS '<=')"
+echo "  target ≥ $TARGET_RATIO of the empty endpoint: $RATIO — $(verdict "$RATIO" $TARGET_RATIO '>=')"
+
+broken=0
+for l in "$EMPTY_WARM" "$EMPTY" "$HOOK_WARM" "$HOOK"; do (($(errors_of "$l") == 0)) || broken=1; done
+((broken)) && echo "  RUN HAD ERRORS: non-2xx answers or socket errors (see above)"
+if ((WRAPPED > 0)); then
+  echo "  note: the generated webhooks ran out and repeated (raise BENCH_REQUESTS); duplicates are stored once, so the row check is rows ≤ $REQUESTS"
+  ((ROWS <= REQUESTS)) || { echo "  DURABILITY CHECK FAILED"; broken=1; }
+elif ((ROWS < ACKED || ROWS > SENT || DISTINCT != ROWS)); then
+  echo "  DURABILITY CHECK FAILED: every 200 must be a stored row (rows ≥ answered 200s) and nothing stored twice"
+  broken=1
+else
+  echo "  durability check passed: rows ≥ answered 200s; the $((ROWS - ACKED)) extra rows were committed for requests still in flight when wrk stopped"
+fi
+if ((broken)); then
+  grep -m5 -E 'fail|warn' "$TMP/gateway.log" >&2 || true
+  exit 1
+fi
+exit 0
