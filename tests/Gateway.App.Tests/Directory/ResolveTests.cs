@@ -116,6 +116,7 @@ public class ResolveTests
     [InlineData("Liên Sơn ạ", "NotFound")]
     [InlineData("Tôi muốn hỏi về đất đai", "NotFound")]
     [InlineData("xã", "NotFound")]
+    [InlineData("DK Côn Đảo", "NotFound")]                               // "DK" = đăng ký, Routing's keyword, not đặc khu
     [InlineData("Phú Thọ Liên Sơn Phú Thọ Liên Sơn", "NotFound")]
     public void Resolves(string text, string expected) => Assert.Equal(expected, Show(Directory.Resolve(text)));
 

@@ -53,8 +53,9 @@ public sealed partial class CommuneDirectory
     private readonly int _maxPlaceTokens;
 
     // Unit words a resident may put before a commune's name (folded; "p." and "tt." lose their dot in tokenizing).
+    // Not "dk": in an SMS that is "đăng ký" (register), a keyword Routing strips before asking.
     private static readonly string[][] CommunePrefixWords =
-        [["dac", "khu"], ["thi", "tran"], ["xa"], ["x"], ["phuong"], ["p"], ["tt"], ["dk"]];
+        [["dac", "khu"], ["thi", "tran"], ["xa"], ["x"], ["phuong"], ["p"], ["tt"]];
 
     // The same words typed with their diacritics: then the word is surely the unit, not the start of a name like "Xà Phiên".
     private static readonly FrozenSet<string> ExactCommunePrefixes =
