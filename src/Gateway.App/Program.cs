@@ -4,6 +4,7 @@ using Gateway.App.Features.Health;
 using Gateway.App.Features.Inbox;
 using Gateway.App.Features.Replies;
 using Gateway.App.Features.Simulator;
+using Gateway.App.Features.Web;
 using Gateway.App.Features.Webhooks;
 using Gateway.App.Infrastructure;
 using Gateway.App.Infrastructure.Messaging;
@@ -17,6 +18,7 @@ builder.Services.AddGatewayMessaging(builder.Configuration);
 builder.Services.AddGatewayFeatures();
 builder.Services.AddGatewayAuth();
 builder.Services.AddGatewayHealth();
+builder.Services.AddWebPages();
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
@@ -33,6 +35,7 @@ app.MapAuthApi();
 app.MapInboxApi();
 app.MapRepliesApi();
 app.MapSimulatorApi();
+app.MapWebPages();
 app.MapEmptyEndpoint();
 
 app.Run();

@@ -1,0 +1,158 @@
+using Gateway.App.Features.Audit;
+using Gateway.App.Features.Auth;
+using Gateway.App.Features.Channels;
+using Gateway.App.Features.Directory;
+using Gateway.App.Features.Inbox;
+using Gateway.App.Features.Replies;
+using Gateway.App.Infrastructure.Database;
+using Gateway.App.Infrastructure.Outbox;
+using Gateway.Channels.Text;
+using static Gateway.App.Features.Web.Html;
+
+namespace Gateway.App.Features.Web;
+
+/// <summary>
+/// <c>GET /conversations/{id}</c> with its messages, a reply form and status buttons;
+/// <c>POST /conversations/{id}/reply</c> and <c>POST /conversations/{id}/status</c>. Someone else's conversation is a
+/// 404 (and an audit entry), exactly like the API.
+/// </summary>
+public static class ConversationPages
+{
+    public static IEndpointRouteBuilder MapConversationPages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/conversations/{id:guid}", async (Guid id, string? sent, HttpContext http, [AsParameters] Deps d) =>
+        {
+            var page = new WebPage(http);
+            var (row, denied) = await LoadAsync(id, page, d, "conversation.read");
+            if (row is null) return denied!;
+            return await RenderAsync(page, d, row, "", NewKey(), null, sent == "1" ? "Đã xếp trả lời vào hàng gửi." : null);
+        }).RequireAuthorization().ExcludeFromDescription();
+
+        app.MapPost("/conversations/{id:guid}/reply", async (Guid id, HttpContext http, [AsParameters] Deps d) =>
+        {
+            var page = new WebPage(http);
+            if (page.Official is null) return SignInAgain(id);
+            var (row, denied) = await LoadAsync(id, page, d, "conversation.reply");
+            if (row is null) return denied!;
+            var valid = await WebPages.IsValidPostAsync(http);
+            var form = valid ? http.Request.Form : null;
+            var text = VietText.Normalize(form?["text"].ToString() ?? "");
+            var key = form?["k"].ToString() is { Length: > 0 and <= 100 } k ? k : NewKey();
+            if (!valid)
+                return await RenderAsync(page, d, row, text, key, "Biểu mẫu đã hết hạn. Kiểm tra lại rồi bấm Gửi lần nữa.", null, StatusCodes.Status400BadRequest);
+            if (form!["do"] == "preview")
+                return await RenderAsync(page, d, row, text, key, null, null);
+            if (text.Length == 0)
+                return await RenderAsync(page, d, row, text, key, "Nội dung trả lời đang trống.", null, StatusCodes.Status400BadRequest);
+            if (text.Length > RepliesApi.MaxLength)
+                return await RenderAsync(page, d, row, text, key, $"Trả lời dài quá {RepliesApi.MaxLength} ký tự.", null, StatusCodes.Status400BadRequest);
+
+            // The key was generated when the form was rendered: a double tap or a re-sent POST sends once.
+            var result = await RepliesApi.SendAsync(d.Db, d.Time, d.Outbox, row, text, page.Official.Username, key);
+            await d.Audit.WriteAsync(page.Official.Username, "conversation.reply", $"conversation:{id}", "ok",
+                result.Entry is null ? $"repeat of {result.Id}" : $"message:{result.Id}");
+            return WebPages.SeeOther($"/conversations/{id}?sent=1#last");
+        }).ExcludeFromDescription();
+
+        app.MapPost("/conversations/{id:guid}/status", async (Guid id, HttpContext http, [AsParameters] Deps d) =>
+        {
+            var page = new WebPage(http);
+            if (page.Official is null) return SignInAgain(id);
+            var (row, denied) = await LoadAsync(id, page, d, "conversation.status");
+            if (row is null) return denied!;
+            if (!await WebPages.IsValidPostAsync(http))
+                return await RenderAsync(page, d, row, "", NewKey(), "Biểu mẫu đã hết hạn. Vui lòng bấm lại.", null, StatusCodes.Status400BadRequest);
+            var status = http.Request.Form["status"].ToString();
+            if (!InboxQueries.Statuses.Contains(status))
+                return await RenderAsync(page, d, row, "", NewKey(), "Trạng thái không hợp lệ.", null, StatusCodes.Status400BadRequest);
+            if (await d.Web.SetStatusAsync(row, status) == WebQueries.StatusChange.NewerOpenConversation)
+                return await RenderAsync(page, d, row, "", NewKey(),
+                    "Người dân đã có hội thoại mới đang mở: hãy trả lời ở hội thoại đó thay vì mở lại hội thoại này.", null, StatusCodes.Status409Conflict);
+            await d.Audit.WriteAsync(page.Official.Username, "conversation.status", $"conversation:{id}", "ok", status);
+            return WebPages.SeeOther($"/conversations/{id}");
+        }).ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>What the handlers need, resolved from DI in one parameter.</summary>
+    public sealed record Deps(InboxQueries Queries, WebQueries Web, Db Db, TimeProvider Time, OutboxPublisher Outbox,
+        AuditLog Audit, CommuneDirectory Directory, ChannelCatalog Channels);
+
+    private static string NewKey() => "web-" + Guid.CreateVersion7().ToString("N");
+
+    private static IResult SignInAgain(Guid id) => WebPages.SeeOther("/login?returnUrl=" + Uri.EscapeDataString($"/conversations/{id}"));
+
+    /// <summary>The conversation if this official may see it; otherwise a 404 page, audited when the conversation exists.</summary>
+    private static async Task<(ConversationRow? Row, IResult? Denied)> LoadAsync(Guid id, WebPage page, Deps d, string action)
+    {
+        var official = page.Official!;
+        var row = await d.Queries.FindAsync(id);
+        if (row is not null && official.CanAccess(row.CommuneCode, row.ProvinceCode)) return (row, null);
+        if (row is not null) await d.Audit.WriteAsync(official.Username, action, $"conversation:{id}", "denied");
+        return (null, page.Render("Không tìm thấy", H($"<h1>Không tìm thấy hội thoại</h1><p class=c>Hội thoại này không có hoặc không thuộc hộp thư của bạn. <a href=/inbox>Về hộp thư</a></p>"), StatusCodes.Status404NotFound));
+    }
+
+    private static readonly (string Status, string Label)[] StatusButtons =
+        [("open", "Mở lại"), ("pending", "Chuyển sang đang chờ"), ("resolved", "Đánh dấu đã giải quyết")];
+
+    private static async Task<IResult> RenderAsync(WebPage page, Deps d, ConversationRow row, string text, string key,
+        string? error, string? notice, int status = StatusCodes.Status200OK)
+    {
+        var messages = await d.Queries.MessagesAsync(Guid.Parse(row.Id));
+        var dto = row.ToDto();
+        var channelType = d.Channels.Find(row.ChannelKey)?.Type;
+        var isSms = channelType is "twilio" or "simulator";
+        var inbox = row.CommuneCode is null ? "Hộp phân loại (chưa rõ xã)" : d.Directory.FindCommune(row.CommuneCode)?.Name ?? row.CommuneCode;
+
+        var items = messages.Select((m, i) =>
+        {
+            var kind = m.Direction == "out" ? Labels.MessageKind(m.Kind) : "Người dân";
+            var who = m.Author is null ? Raw.Empty : H($" ({m.Author})");
+            var badge = m.Direction == "out"
+                ? H($" · <span class=\"b {(m.Status == "failed" ? "failed" : "")}\">{Labels.MessageStatus(m.Direction, m.Status)}{(m.ErrorCode is null ? "" : " " + m.ErrorCode)}</span>")
+                : Raw.Empty;
+            var last = i == messages.Count - 1 ? new Raw(" id=last") : Raw.Empty;
+            return H($"<li class={(m.Direction == "out" ? "out" : "in")}{last}><p>{m.Text}</p><span class=m>{kind}{who} · {Time(m.CreatedAt)}{badge}</span></li>");
+        }).ToList();
+
+        var buttons = Join(StatusButtons.Where(b => b.Status != row.Status)
+            .Select(b => H($"<button name=status value={b.Status} class=s>{b.Label}</button>")));
+        var sms = isSms ? Labels.SmsInfo(text) : $"{text.Length} ký tự";
+
+        var body = H($"""
+            <p class=m><a href=/inbox>← Hộp thư</a></p>
+            <h1>Hội thoại {row.TrackingCode} <span class="b {row.Status}">{Labels.ConversationStatus(row.Status)}</span></h1>
+            <p class=m>{dto.Resident} · {InboxPage.ChannelLabel(d.Channels, row.ChannelKey)} · {inbox} · bắt đầu {Time(row.CreatedAt)}</p>
+            {(notice is null ? Raw.Empty : H($"<p class=ok role=status>{notice}</p>"))}{(error is null ? Raw.Empty : H($"<p class=e role=alert>{error}</p>"))}
+            <ol class=t id=messages>{Join(items)}</ol>
+            <form method=post action="/conversations/{dto.Id}/reply" class=c id=reply>{page.Csrf}<input type=hidden name=k value="{key}">
+            <label for=text>Trả lời người dân</label>
+            <textarea id=text name=text rows=4 maxlength={RepliesApi.MaxLength}>{text}</textarea>
+            <p class=m id=sms aria-live=polite{(isSms ? new Raw(" data-sms=1") : Raw.Empty)}>{sms}</p>
+            <button name=do value=send>Gửi trả lời</button><button name=do value=preview class=s>Tính số tin</button>
+            </form>
+            <form method=post action="/conversations/{dto.Id}/status" class=c>{page.Csrf}<span class=m>Trạng thái:</span> {buttons}</form>
+            <p class=m><a href="/conversations/{dto.Id}">Tải lại</a></p>
+            """);
+        return page.Render($"Hội thoại {row.TrackingCode}", body, status, new Raw(SmsCounterScript));
+    }
+
+    /// <summary>
+    /// Recomputes the line under the reply box while typing (SmsEncoding's rules: GSM-7 160/153, UCS-2 70/67, escapes and
+    /// surrogate pairs never split). ES5 for old phone browsers. Only an aid: the server shows the same line on "Tính số tin".
+    /// </summary>
+    private const string SmsCounterScript = """
+        (function(){var t=document.getElementById('text'),o=document.getElementById('sms');if(!t||!o)return;var sms=o.getAttribute('data-sms');
+        var B="@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà",X="\f^{}\\[~]|€";
+        function nfc(s){return s.normalize?s.normalize('NFC'):s}
+        function plain(s){return s.normalize?s.normalize('NFD').replace(/[\u0300-\u036f]/g,'').replace(/\u0111/g,'d').replace(/\u0110/g,'D').normalize('NFC'):s}
+        function an(s){var g=1,i,c,u=[],tot=0,one,part,seg=1,used=0;for(i=0;i<s.length;i++){c=s.charAt(i);if(B.indexOf(c)<0&&X.indexOf(c)<0){g=0;break}}
+        for(i=0;i<s.length;i++){c=s.charCodeAt(i);if(!g&&c>=55296&&c<56320&&i+1<s.length){u.push(2);i++}else u.push(g&&X.indexOf(s.charAt(i))>=0?2:1)}
+        one=g?160:70;part=g?153:67;for(i=0;i<u.length;i++)tot+=u[i];if(!tot)return{g:g,s:0,r:one};if(tot<=one)return{g:g,s:1,r:one-tot};
+        for(i=0;i<u.length;i++){if(used+u[i]>part){seg++;used=0}used+=u[i]}return{g:g,s:seg,r:part-used}}
+        function up(){var s=nfc(t.value).replace(/\r/g,'').replace(/^\s+|\s+$/g,''),r,q,m=s.length+' ký tự';
+        if(sms){r=an(s);m+=' · '+(r.g?'GSM-7 (không dấu)':'UCS-2 (có dấu)')+' · '+r.s+' tin SMS';if(r.s)m+=' · còn '+r.r+' ký tự';
+        if(!r.g&&s.length){q=an(plain(s));if(q.s<r.s)m+=' (không dấu: '+q.s+' tin)'}}o.innerHTML='';o.appendChild(document.createTextNode(m))}
+        t.oninput=up;t.onkeyup=up;up()})();
+        """;
+}

@@ -1,0 +1,113 @@
+using Gateway.App.Features.Audit;
+using Gateway.App.Features.Auth;
+using Gateway.App.Features.Channels;
+using Gateway.App.Features.Directory;
+using Gateway.App.Features.Inbox;
+using static Gateway.App.Features.Web.Html;
+
+namespace Gateway.App.Features.Web;
+
+/// <summary>
+/// <c>GET /inbox</c>: a commune officer sees their commune's conversations; a province officer sees the whole
+/// province and can narrow it to one commune or to the triage inbox (messages whose commune is not known yet).
+/// </summary>
+public static class InboxPage
+{
+    public const int PageSize = 25;
+    public const string Triage = "triage";
+
+    public static IEndpointRouteBuilder MapInboxPage(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/inbox", async (string? status, string? commune, int? page, HttpContext http,
+            InboxQueries queries, WebQueries web, CommuneDirectory directory, ChannelCatalog channels, AuditLog audit) =>
+        {
+            var view = new WebPage(http);
+            var official = view.Official!;
+            status = status is not null && InboxQueries.Statuses.Contains(status) ? status : null;
+            commune = string.IsNullOrWhiteSpace(commune) ? null : commune.Trim();
+            var p = Math.Clamp(page ?? 1, 1, 10_000);
+
+            IReadOnlyList<ConversationRow> rows;
+            string inboxName;
+            if (!official.IsProvince)
+            {
+                commune = null;
+                rows = await queries.ListAsync(official.CommuneCode, null, status, p, PageSize);
+                inboxName = directory.FindCommune(official.CommuneCode ?? "")?.Name ?? official.DisplayName;
+            }
+            else if (commune is null)
+            {
+                rows = await queries.ListProvinceAsync(official.ProvinceCode, status, p, PageSize);
+                inboxName = directory.FindProvince(official.ProvinceCode)?.FullName ?? official.DisplayName;
+            }
+            else if (commune == Triage)
+            {
+                rows = await queries.ListAsync(null, official.ProvinceCode, status, p, PageSize);
+                inboxName = "Hộp phân loại (chưa rõ xã)";
+            }
+            else
+            {
+                var known = directory.FindCommune(commune);
+                if (known is null || !official.CanAccess(known.Code, known.ProvinceCode))
+                {
+                    await audit.WriteAsync(official.Username, "inbox.list", $"commune:{commune}", "denied");
+                    return view.Render("Không có quyền", H($"<p class=e>Xã này không thuộc tỉnh của bạn. <a href=/inbox>Về hộp thư</a></p>"), StatusCodes.Status403Forbidden);
+                }
+                rows = await queries.ListAsync(known.Code, null, status, p, PageSize);
+                inboxName = known.Name;
+            }
+
+            string Link(string? s, string? c, int pg)
+            {
+                var q = new List<string>();
+                if (s is not null) q.Add("status=" + Q(s));
+                if (c is not null) q.Add("commune=" + Q(c));
+                if (pg > 1) q.Add("page=" + pg);
+                return "/inbox" + (q.Count == 0 ? "" : "?" + string.Join("&", q));
+            }
+
+            var tabs = Join(new string?[] { null, "open", "pending", "resolved" }.Select(s =>
+                H($"<a href=\"{Link(s, commune, 1)}\"{(s == status ? new Raw(" class=on aria-current=page") : Raw.Empty)}>{(s is null ? "Tất cả" : Labels.ConversationStatus(s))}</a>")));
+
+            var filter = Raw.Empty;
+            if (official.IsProvince)
+            {
+                var counts = await web.CountsByCommuneAsync(official.ProvinceCode);
+                var triage = counts.FirstOrDefault(x => x.CommuneCode is null);
+                var options = counts.Where(x => x.CommuneCode is not null)
+                    .Select(x => (Code: x.CommuneCode!, Name: directory.FindCommune(x.CommuneCode!)?.Name ?? x.CommuneCode!, x.OpenCount, x.Total))
+                    .ToList();
+                if (commune is not null && commune != Triage && options.All(o => o.Code != commune))
+                    options.Add((commune, directory.FindCommune(commune)?.Name ?? commune, 0, 0));
+                Raw Option(string value, string label, bool selected) =>
+                    H($"<option value=\"{value}\"{(selected ? new Raw(" selected") : Raw.Empty)}>{label}</option>");
+                var list = new List<Raw>
+                {
+                    Option("", "Tất cả các xã", commune is null),
+                    Option(Triage, $"Hộp phân loại (chưa rõ xã): {triage?.OpenCount ?? 0} mở / {triage?.Total ?? 0}", commune == Triage),
+                };
+                list.AddRange(options.OrderBy(o => o.Name, StringComparer.Create(System.Globalization.CultureInfo.InvariantCulture, false))
+                    .Select(o => Option(o.Code, $"{o.Name}: {o.OpenCount} mở / {o.Total}", o.Code == commune)));
+                filter = H($"<form method=get action=/inbox class=row>{(status is null ? Raw.Empty : H($"<input type=hidden name=status value=\"{status}\">"))}<label for=cm class=m>Xã</label><select id=cm name=commune>{Join(list)}</select><button class=s>Lọc</button></form>");
+            }
+
+            var items = rows.Select(r =>
+            {
+                var dto = r.ToDto();
+                var where = official.IsProvince ? (r.CommuneCode is null ? "Hộp phân loại" : directory.FindCommune(r.CommuneCode)?.Name ?? r.CommuneCode) + " · " : "";
+                return H($"<li><a href=\"/conversations/{dto.Id}\"><b>{r.TrackingCode}</b> <span class=\"b {r.Status}\">{Labels.ConversationStatus(r.Status)}</span><br><span class=m>{dto.Resident} · {ChannelLabel(channels, r.ChannelKey)} · {where}{Time(r.LastMessageAt)}</span></a></li>");
+            }).ToList();
+            var list2 = items.Count == 0
+                ? H($"<p class=c>{(p > 1 ? "Không còn hội thoại nào." : "Chưa có hội thoại nào.")}</p>")
+                : H($"<ul class=l id=conversations>{Join(items)}</ul>");
+            var pager = H($"<p>{(p > 1 ? H($"<a href=\"{Link(status, commune, p - 1)}\">← Trang trước</a> ") : Raw.Empty)}{(rows.Count == PageSize ? H($"<a href=\"{Link(status, commune, p + 1)}\">Trang sau →</a>") : Raw.Empty)}</p>");
+
+            return view.Render("Hộp thư", H($"<h1>Hộp thư: {inboxName}</h1>{filter}<nav>{tabs}</nav>{list2}{pager}<p class=m>Mới nhất ở trên. <a href=\"{Link(status, commune, p)}\">Tải lại</a></p>"));
+        }).RequireAuthorization().ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>"SMS", "Zalo" or "Mô phỏng" for a channel key.</summary>
+    public static string ChannelLabel(ChannelCatalog channels, string key) =>
+        channels.Find(key) is { } c ? Labels.ChannelType(c.Type) : key;
+}
