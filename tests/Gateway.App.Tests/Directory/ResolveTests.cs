@@ -49,6 +49,10 @@ public class ResolveTests
     [InlineData("Ứng Hòa", "Found 10402")]
     [InlineData("Ứng Hoà", "Found 10402")]
     [InlineData("Chiêm Hóa", "Found 02287")]
+    [InlineData("Thanh Hòa", "Found 28436")]                             // Phường Thanh Hoà, Đồng Tháp...
+    [InlineData("Thạnh Hòa", "Found 31408")]                             // ... Xã Thạnh Hoà, Cần Thơ...
+    [InlineData("Thạnh Hóa", "Found 27865")]                             // ... Xã Thạnh Hoá, Tây Ninh
+    [InlineData("thanh hoa", "Ambiguous SameNameInSeveralProvinces 27865 28436 31408")]
     // Apostrophes.
     [InlineData("Ea H'Leo", "Found 24184")]
     [InlineData("Ea H’Leo", "Found 24184")]
@@ -66,6 +70,9 @@ public class ResolveTests
     [InlineData("Côn Đảo", "Found 26732")]
     [InlineData("Xa Phien", "Found 31495")]                              // "Xà Phiên" starts like the unit word
     [InlineData("Xã Xà Phiên", "Found 31495")]
+    [InlineData("phuong dong", "Old 06832")]                             // old Phường Phương Đông (Uông Bí) → Yên Tử
+    [InlineData("Phường Phương Đông", "Old 06832")]
+    [InlineData("Phường Đông", "Old 23674")]                             // "Phường" typed with its marks is the unit: old Xã Đông
     // Old (pre-2025) names → the new commune.
     [InlineData("Cư Yên", "Old 04960")]
     [InlineData("cu yen", "Old 04960")]
