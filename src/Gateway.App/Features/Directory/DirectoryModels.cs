@@ -25,8 +25,10 @@ public sealed record Commune(string Code, string Name, string ShortName, Commune
 /// <paramref name="Split"/>: divided among several new communes, so naming it does not say which one.
 /// </summary>
 /// <param name="Name">Full old name, e.g. "Xã Cư Yên".</param>
+/// <param name="ShortName">Without the unit, e.g. "Cư Yên".</param>
 /// <param name="DistrictName">Full old district name, e.g. "Huyện Lương Sơn".</param>
 /// <param name="ProvinceName">Full old province name, e.g. "Tỉnh Hòa Bình".</param>
+/// <param name="NewCommunes">Ordered by code; one unless <paramref name="Split"/>; always in one province.</param>
 public sealed record OldCommune(
     string Code,
     string Name,
