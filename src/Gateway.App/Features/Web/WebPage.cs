@@ -42,7 +42,7 @@ public sealed class WebPage(HttpContext http)
     public const string Css =
         "*{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,Roboto,Arial,sans-serif;color:#1a1a1a;background:#f3f4f6}" +
         "header{display:flex;flex-wrap:wrap;align-items:center;gap:4px 12px;padding:8px 12px;background:#14532d;color:#fff}" +
-        "header a{color:#fff;text-decoration:none}header form{margin:0 0 0 auto}main{max-width:760px;margin:0 auto;padding:8px 10px}" +
+        "header a{color:#fff;text-decoration:none}header form{margin:0 0 0 auto}header button{margin:0;padding:3px 10px}main{max-width:760px;margin:0 auto;padding:8px 10px}" +
         "a{color:#0b57d0}h1{font-size:1.2em;margin:.4em 0}.c{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px;margin:8px 0}" +
         "ul.l{list-style:none;padding:0;margin:0}.l li{background:#fff;border:1px solid #ddd;border-radius:6px;margin:6px 0}" +
         ".l a{display:block;padding:8px 10px;text-decoration:none;color:inherit}.l b{color:#0b57d0}" +
