@@ -45,12 +45,24 @@ public static class DatabaseInspector
                     };
                     if (value is not null && value.Contains(needle, StringComparison.Ordinal))
                     {
-                        found.Add((table, value.Length > 200 ? value[..200] : value));
+                        found.Add((table, DescribeRow(reader)));
                         break;
                     }
                 }
             }
         }
         return found;
+    }
+
+    private static string DescribeRow(SqliteDataReader reader)
+    {
+        var cells = new List<string>();
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            var v = reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            if (v.Length > 60) v = v[..60] + "…";
+            cells.Add($"{reader.GetName(i)}={v}");
+        }
+        return string.Join(", ", cells);
     }
 }

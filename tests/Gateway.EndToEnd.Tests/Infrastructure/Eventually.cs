@@ -41,7 +41,9 @@ public static class Eventually
     public static string Describe(object? value)
     {
         if (value is null) return "null";
-        try { return JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }); }
-        catch { return value.ToString() ?? "?"; }
+        string text;
+        try { text = JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }); }
+        catch { text = value.ToString() ?? "?"; }
+        return text.Length > 1500 ? text[..1500] + $"… ({text.Length} chars)" : text;
     }
 }

@@ -62,6 +62,16 @@ public static class Flows
     public static IEnumerable<RecordedRequest> ZaloRequestsTo(GatewayFixture f, string userId) =>
         f.Zalo.Requests.Where(r => r.Path == "/v3.0/oa/message/cs" && RecipientOf(r) == userId);
 
+    public static string? ZaloTextOf(RecordedRequest r)
+    {
+        try
+        {
+            var root = r.Json();
+            return root.TryGetProperty("message", out var m) && m.TryGetProperty("text", out var t) ? t.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
     private static string? RecipientOf(RecordedRequest r)
     {
         try

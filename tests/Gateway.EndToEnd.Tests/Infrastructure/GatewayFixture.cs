@@ -10,13 +10,19 @@ public class GatewayFixture : IAsyncLifetime
     public GatewayProcess Gateway { get; private set; } = null!;
     public GatewayApi Api { get; private set; } = null!;
 
+    /// <summary>Extra environment for the gateway (e.g. a channel's DefaultCommune).</summary>
+    public Dictionary<string, string> ExtraEnvironment { get; } = new();
+
     protected virtual Task<GatewaySettings> SettingsAsync(GatewaySettings defaults) => Task.FromResult(defaults);
 
     public async Task InitializeAsync()
     {
         Twilio = await FakeTwilioServer.StartAsync(Demo.TwilioAccountSid, Demo.TwilioAuthToken);
         Zalo = await FakeZaloServer.StartAsync(Demo.ZaloAccessToken, Demo.ZaloAppId, Demo.ZaloOaSecretKey, Demo.ZaloOaId);
-        var settings = await SettingsAsync(new GatewaySettings { TwilioApiBaseUrl = new Uri(Twilio.Url), ZaloApiBaseUrl = new Uri(Zalo.Url) });
+        var settings = await SettingsAsync(new GatewaySettings
+        {
+            TwilioApiBaseUrl = new Uri(Twilio.Url), ZaloApiBaseUrl = new Uri(Zalo.Url), Extra = ExtraEnvironment,
+        });
         Gateway = await GatewayProcess.StartNewAsync(settings);
         Api = new GatewayApi(Gateway);
     }
@@ -41,6 +47,24 @@ public class GatewayFixture : IAsyncLifetime
 
 /// <summary>The embedded default: SQLite + in-memory bus.</summary>
 public sealed class InMemoryGatewayFixture : GatewayFixture;
+
+/// <summary>A fixture a test starts itself (e.g. only when a dependency is present), for use with await using.</summary>
+public static class GatewayFixtureExtensions
+{
+    public static async Task<T> StartedAsync<T>(this T fixture) where T : GatewayFixture
+    {
+        try
+        {
+            await fixture.InitializeAsync();
+            return fixture;
+        }
+        catch
+        {
+            await fixture.DisposeAsync();
+            throw;
+        }
+    }
+}
 
 /// <summary>SQLite + the real RabbitMQ, in a virtual host of its own.</summary>
 public sealed class RabbitMqGatewayFixture : GatewayFixture
