@@ -129,10 +129,12 @@ for i in $(seq 1 120); do
   sleep 0.5
 done
 log "bench: gateway pid $GW_PID on $BASE, database $DB"
+LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- measuring helpers ------------------------------------------------------------------------------------
 TICK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; } # busy time of all cores
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 reset_peak() { echo 5 >"/proc/$GW_PID/clear_refs" 2>/dev/null || true; }
 field() { sed -n "s/.*[[:space:]]$2=\([^[:space:]]*\).*/\1/p" <<<"$1"; }
@@ -141,17 +143,20 @@ field() { sed -n "s/.*[[:space:]]$2=\([^[:space:]]*\).*/\1/p" <<<"$1"; }
 run_wrk() {
   local name=$1 path=$2 secs=$3 state=$4 out=$TMP/$1.out t0 c0 c1 t1 line
   reset_peak
-  t0=$(date +%s.%N); c0=$(cpu_ticks "$GW_PID")
+  t0=$(date +%s.%N); c0=$(cpu_ticks "$GW_PID"); m0=$(machine_ticks)
   local TIMEFORMAT='%U %S'
-  { time BENCH_DATA=$TMP/req BENCH_STATE=$state wrk -t "$THREADS" -c "$CONNECTIONS" -d "${secs}s" --timeout 10s \
+  { time BENCH_DATA=$TMP/req BENCH_THREADS=$THREADS BENCH_RUN=$name BENCH_STATE=$state wrk -t "$THREADS" -c "$CONNECTIONS" -d "${secs}s" --timeout 10s \
       --latency -s "$LUA" "$BASE$path" >"$out" 2>&1; } 2>"$TMP/$name.time" || { cat "$out" >&2; die "wrk failed ($name)"; }
-  c1=$(cpu_ticks "$GW_PID"); t1=$(date +%s.%N)
+  c1=$(cpu_ticks "$GW_PID"); m1=$(machine_ticks); t1=$(date +%s.%N)
   line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; die "wrk printed no summary ($name)"; }
   read -r wu ws <"$TMP/$name.time"
-  local gw_cores wrk_cores
+  local gw_cores wrk_cores other_cores
   gw_cores=$(awk -v a="$c0" -v b="$c1" -v t="$TICK" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.2f", (b - a) / t / (e - s) }')
   wrk_cores=$(awk -v u="$wu" -v s="$ws" -v d="$secs" 'BEGIN { printf "%.2f", (u + s) / d }')
-  echo "$line gw_cpu_cores=$gw_cores wrk_cpu_cores=$wrk_cores peak_rss_mb=$(($(status_kb "$GW_PID" VmHWM) / 1024))"
+  # Whatever else ran on the machine meanwhile (other builds and tests share these cores): not ours.
+  other_cores=$(awk -v a="$m0" -v b="$m1" -v t="$TICK" -v s="$t0" -v e="$t1" -v g="$gw_cores" -v w="$wrk_cores" \
+    'BEGIN { o = (b - a) / t / (e - s) - g - w; printf "%.2f", o < 0 ? 0 : o }')
+  echo "$line gw_cpu_cores=$gw_cores wrk_cpu_cores=$wrk_cores other_cpu_cores=$other_cores peak_rss_mb=$(($(status_kb "$GW_PID" VmHWM) / 1024))"
 }
 
 describe() { # NAME LINE
@@ -159,8 +164,8 @@ describe() { # NAME LINE
   printf '  %-9s %9s req/s   p50 %6s ms  p90 %6s ms  p99 %7s ms  max %7s ms   non-2xx %s  socket errors %s/%s/%s/%s (connect/read/write/timeout)\n' \
     "$1" "$(field "$l" rps)" "$(field "$l" p50_ms)" "$(field "$l" p90_ms)" "$(field "$l" p99_ms)" "$(field "$l" max_ms)" \
     "$(field "$l" non2xx)" "$(field "$l" connect_err)" "$(field "$l" read_err)" "$(field "$l" write_err)" "$(field "$l" timeouts)"
-  printf '  %-9s gateway CPU %s cores, wrk CPU %s cores, gateway peak RSS in phase %s MB, wrk init %s s%s\n' \
-    "" "$(field "$l" gw_cpu_cores)" "$(field "$l" wrk_cpu_cores)" "$(field "$l" peak_rss_mb)" "$(field "$l" init_s)" \
+  printf '  %-9s CPU: gateway %s, wrk %s, other processes %s cores; gateway peak RSS in phase %s MB; wrk init %s s%s\n' \
+    "" "$(field "$l" gw_cpu_cores)" "$(field "$l" wrk_cpu_cores)" "$(field "$l" other_cpu_cores)" "$(field "$l" peak_rss_mb)" "$(field "$l" init_s)" \
     "$( (($(field "$l" wrapped) > 0)) && echo ", WRAPPED (requests repeated)")"
 }
 errors_of() { local l=$1; echo $(($(field "$l" non2xx) + $(field "$l" connect_err) + $(field "$l" read_err) + $(field "$l" write_err) + $(field "$l" timeouts))); }
@@ -207,6 +212,7 @@ echo "machine:  $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: 
 echo ".NET:     SDK $(dotnet --version), $(dotnet --list-runtimes | grep -m1 AspNetCore | cut -d' ' -f1-2)"
 echo "source:   $( [[ -n "$REF" ]] && echo "commit $(git -C "$ROOT" rev-parse --short "$REF") (clean export)" || echo "working tree at $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted src changes')")"
 echo "database: SQLite WAL on $(df -T "$TMP" | awk 'NR == 2 { print $2 }') ($TMP), synchronous as configured (default FULL)"
+echo "before:   load average $LOADAVG when the gateway started"
 echo "load:     wrk $THREADS threads, $CONNECTIONS connections, ${WARMUP}s warm-up + ${DURATION}s per endpoint, same signed bodies for both, load generator on the same cores"
 echo
 describe empty "$EMPTY"

@@ -1,5 +1,5 @@
 -- wrk script for tests/bench.sh: replays pre-generated, pre-signed Twilio webhooks.
---   BENCH_DATA=PREFIX [BENCH_STATE=FILE] wrk -t K ... -s webhooks.lua URL
+--   BENCH_DATA=PREFIX BENCH_THREADS=K BENCH_RUN=NAME [BENCH_STATE=FILE] wrk -t K ... -s webhooks.lua URL
 -- Thread k (1-based) reads PREFIX.(k-1) (one "signature TAB token TAB body" line per request) and builds
 -- every raw request in init, so request() only hands out a prepared string: wrk stays cheap and nothing is
 -- signed during the run. BENCH_STATE (optional) keeps each thread's position across wrk runs, so a warm-up and
@@ -55,9 +55,32 @@ function init(args)
   sent = 0
   wrapped = 0
   init_seconds = os.clock() - started
+  -- wrk starts each thread as soon as its init returns and starts its clock only after the last one: the
+  -- last thread to load says so in a file, and the others wait for it before their first request, so no
+  -- request is sent (and counted) before the measured window.
+  ready_file = prefix .. ".ready." .. (os.getenv("BENCH_RUN") or "")
+  if id == tonumber(os.getenv("BENCH_THREADS") or "1") then
+    local r = assert(io.open(ready_file, "w")); r:close()
+    ready = true
+  end
+end
+
+local function wait_ready()
+  for _ = 1, 6000 do -- 60 s at most
+    local r = io.open(ready_file, "r")
+    if r ~= nil then r:close(); ready = true; return end
+    os.execute("sleep 0.01")
+  end
+  ready = true
 end
 
 function request()
+  if not ready then
+    -- wrk calls request() once on thread 1 during start-up to check the request parses: answer that
+    -- without waiting (the other threads are not loaded yet) and without using up a webhook.
+    if id == 1 and not verified then verified = true; return reqs[(i % count) + 1] end
+    wait_ready()
+  end
   if i >= count then i = 0; wrapped = wrapped + 1 end
   i = i + 1
   sent = sent + 1
