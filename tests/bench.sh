@@ -12,7 +12,8 @@
 #
 # Knobs (environment): BENCH_DURATION (30 s), BENCH_WARMUP (5 s), BENCH_CONNECTIONS (256), BENCH_THREADS (2),
 # BENCH_REQUESTS (signed webhooks to generate, 700000), BENCH_RESIDENTS (100000), BENCH_DRAIN_TIMEOUT (600 s),
-# BENCH_REF (a commit to build from a clean export instead of the working tree), BENCH_NO_BUILD=1.
+# BENCH_REF (a commit to build from a clean export instead of the working tree), BENCH_NO_BUILD=1,
+# BENCH_GATEWAY_DLL (measure another, already built Gateway.App.dll, e.g. a variant under study).
 # Exit status: 0 when the run completed without errors, whether or not it met the targets; 1 when something
 # broke (build, start-up, non-2xx answers, socket errors, an acknowledged webhook missing from the database).
 set -euo pipefail
@@ -66,12 +67,12 @@ if [[ -n "$REF" ]]; then
   git -C "$ROOT" archive "$REF" | tar -x -C "$SRC"
   log "bench: building $(git -C "$ROOT" rev-parse --short "$REF") from a clean export"
 fi
-GW_DLL=$SRC/src/Gateway.App/bin/Release/net10.0/Gateway.App.dll
+GW_DLL=${BENCH_GATEWAY_DLL:-$SRC/src/Gateway.App/bin/Release/net10.0/Gateway.App.dll}
 BENCH_DLL=$ROOT/tests/Gateway.Benchmarks/bin/Release/net10.0/Gateway.Benchmarks.dll
 LUA=$ROOT/tests/Gateway.Benchmarks/webhooks.lua
 if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
   log "bench: dotnet build src/Gateway.App -c Release"
-  dotnet build "$SRC/src/Gateway.App" -c Release -nologo -v q >"$TMP/build-app.log" 2>&1 || { tail -30 "$TMP/build-app.log" >&2; die "gateway build failed"; }
+  [[ -n "${BENCH_GATEWAY_DLL:-}" ]] || dotnet build "$SRC/src/Gateway.App" -c Release -nologo -v q >"$TMP/build-app.log" 2>&1 || { tail -30 "$TMP/build-app.log" >&2; die "gateway build failed"; }
   dotnet build "$ROOT/tests/Gateway.Benchmarks" -c Release -nologo -v q >"$TMP/build-bench.log" 2>&1 || { tail -30 "$TMP/build-bench.log" >&2; die "benchmark helper build failed"; }
 fi
 [[ -f "$GW_DLL" && -f "$BENCH_DLL" ]] || die "build output missing"
@@ -166,7 +167,7 @@ describe() { # NAME LINE
     "$(field "$l" non2xx)" "$(field "$l" connect_err)" "$(field "$l" read_err)" "$(field "$l" write_err)" "$(field "$l" timeouts)"
   printf '  %-9s CPU: gateway %s, wrk %s, other processes %s cores; gateway peak RSS in phase %s MB; wrk init %s s%s\n' \
     "" "$(field "$l" gw_cpu_cores)" "$(field "$l" wrk_cpu_cores)" "$(field "$l" other_cpu_cores)" "$(field "$l" peak_rss_mb)" "$(field "$l" init_s)" \
-    "$( (($(field "$l" wrapped) > 0)) && echo ", WRAPPED (requests repeated)")"
+    "$([[ $1 == webhook* ]] && (($(field "$l" wrapped) > 0)) && echo ", WRAPPED (webhooks repeated)")"
 }
 errors_of() { local l=$1; echo $(($(field "$l" non2xx) + $(field "$l" connect_err) + $(field "$l" read_err) + $(field "$l" write_err) + $(field "$l" timeouts))); }
 
@@ -192,6 +193,9 @@ WRAPPED=$(($(field "$HOOK_WARM" wrapped) + $(field "$HOOK" wrapped)))
 log "bench: waiting for the routing backlog to drain (at most ${DRAIN_TIMEOUT}s)"
 DRAIN=$(bench drain --db "$DB" --timeout "$DRAIN_TIMEOUT")
 DRAIN_SINCE_LOAD=$(awk -v e="$HOOK_END" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", n - e }')
+log "bench: waiting for the prompts and acknowledgements to be sent (at most ${DRAIN_TIMEOUT}s)"
+SEND_DRAIN=$(bench drain --db "$DB" --timeout "$DRAIN_TIMEOUT" --what out)
+SEND_SINCE_LOAD=$(awk -v e="$HOOK_END" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", n - e }')
 sleep 2
 BY_STATUS=$(q "SELECT group_concat(direction || ':' || status || '=' || n, ' ') FROM (SELECT direction, status, COUNT(*) AS n FROM messages GROUP BY direction, status ORDER BY direction, status)")
 OUTBOX_LEFT=$(q "SELECT COUNT(*) FROM outbox")
@@ -210,7 +214,7 @@ echo
 echo "== Gateway ingest benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "machine:  $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
 echo ".NET:     SDK $(dotnet --version), $(dotnet --list-runtimes | grep -m1 AspNetCore | cut -d' ' -f1-2)"
-echo "source:   $( [[ -n "$REF" ]] && echo "commit $(git -C "$ROOT" rev-parse --short "$REF") (clean export)" || echo "working tree at $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted src changes')")"
+echo "source:   $([[ -n "${BENCH_GATEWAY_DLL:-}" ]] && echo "$BENCH_GATEWAY_DLL (given) — ")$( [[ -n "$REF" ]] && echo "commit $(git -C "$ROOT" rev-parse --short "$REF") (clean export)" || echo "working tree at $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted src changes')")"
 echo "database: SQLite WAL on $(df -T "$TMP" | awk 'NR == 2 { print $2 }') ($TMP), synchronous as configured (default FULL)"
 echo "before:   load average $LOADAVG when the gateway started"
 echo "load:     wrk $THREADS threads, $CONNECTIONS connections, ${WARMUP}s warm-up + ${DURATION}s per endpoint, same signed bodies for both, load generator on the same cores"
@@ -222,6 +226,7 @@ echo "  webhook/empty ratio: $RATIO"
 echo "  gateway peak RSS (whole run, VmHWM): $PEAK_RSS_MB MB; RSS after drain: $RSS_NOW_MB MB"
 echo "  durability: $ROWS inbound rows stored ($DISTINCT distinct MessageSids) vs $ACKED webhooks answered 200 (warm-up + run); $SENT requests sent"
 echo "  routing: backlog of $(field "$DRAIN" start_backlog) unrouted messages at the end of the load; $(field "$DRAIN" backlog) left after $(field "$DRAIN" seconds) s of polling (${DRAIN_SINCE_LOAD} s after the load ended)"
+echo "  sending: $(field "$SEND_DRAIN" start_backlog) outbound messages queued when routing had drained; $(field "$SEND_DRAIN" backlog) left ${SEND_SINCE_LOAD} s after the load ended"
 echo "  after drain: $BY_STATUS; outbox rows left $OUTBOX_LEFT; fake Twilio received $FAKE_SENT sends; gateway log warnings $WARNINGS"
 echo
 echo "  target ≥ $TARGET_RPS webhooks/s: $RPS — $(verdict "$RPS" $TARGET_RPS '>=')"

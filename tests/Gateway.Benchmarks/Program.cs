@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 //   gen          --url U --token T --account AC… --count N --threads K --residents R --out PREFIX
 //   fake-twilio  --port P --seconds S            (answers the Messages API; prints the count when it stops)
 //   scalar       --db FILE --sql "SELECT …"      (prints one value)
-//   drain        --db FILE --timeout S           (waits until no inbound message is still 'received')
+//   drain        --db FILE --timeout S [--what in|out]  (waits until nothing is left to route / to send)
 return args.FirstOrDefault() switch
 {
     "gen" => Generate.Run(new Args(args)),
@@ -218,18 +218,21 @@ static class Db
     {
         var timeout = TimeSpan.FromSeconds(a.Int("timeout", 600));
         var interval = TimeSpan.FromMilliseconds(a.Int("interval-ms", 1000));
-        const string Sql = "SELECT COUNT(*) FROM messages WHERE direction = 'in' AND status = 'received'";
+        // in: stored but not yet routed; out: prompts and acknowledgements not yet handed to (fake) Twilio.
+        var sql = a.Get("what", "in") == "out"
+            ? "SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status IN ('queued', 'sending')"
+            : "SELECT COUNT(*) FROM messages WHERE direction = 'in' AND status = 'received'";
         var sw = Stopwatch.StartNew();
         long backlog = -1, first = -1;
         var next = TimeSpan.FromSeconds(10);
         while (true)
         {
-            using (var c = Open(a.Get("db"))) backlog = Convert.ToInt64(Query(c, Sql));
+            using (var c = Open(a.Get("db"))) backlog = Convert.ToInt64(Query(c, sql));
             if (first < 0) first = backlog;
             if (backlog == 0 || sw.Elapsed >= timeout) break;
             if (sw.Elapsed >= next)
             {
-                Console.Error.WriteLine($"  drain: {sw.Elapsed.TotalSeconds:F0} s, {backlog} still to route");
+                Console.Error.WriteLine($"  drain: {sw.Elapsed.TotalSeconds:F0} s, {backlog} left");
                 next += TimeSpan.FromSeconds(10);
             }
             await Task.Delay(interval);
