@@ -47,7 +47,8 @@ public sealed class GatewayTestHost : IAsyncDisposable
 
     public static readonly DateTimeOffset Epoch = new(2026, 11, 23, 1, 0, 0, TimeSpan.Zero);
 
-    private static readonly TimeSpan Parked = TimeSpan.FromDays(1000);
+    private static readonly TimeSpan Parked = TimeSpan.FromDays(40); // Task.Delay refuses more than ~49 days
+    private const int ParkedLoops = 3; // OutboxSweeper, HeldMessageEscalator, OutboundRetrySweeper
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(20);
 
     private readonly string _folder;
@@ -66,10 +67,17 @@ public sealed class GatewayTestHost : IAsyncDisposable
     public ITestHarness Harness { get; }
     public Db Db => Services.GetRequiredService<Db>();
 
+    /// <summary>The temp folder holding the database file.</summary>
+    public string Folder => _folder;
+
+    /// <summary>Keep the database on dispose, to start a second host on it (a restart).</summary>
+    public bool KeepFiles { get; set; }
+
+    /// <param name="folder">An existing host's <see cref="Folder"/>, to restart on its database; else a new temp folder.</param>
     public static async Task<GatewayTestHost> StartAsync(ITestOutputHelper? output = null, FakeTwilioServer? twilio = null,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null, string? folder = null)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "gateway-app-tests", Guid.NewGuid().ToString("N"));
+        folder ??= Path.Combine(Path.GetTempPath(), "gateway-app-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(folder);
 
         var values = new Dictionary<string, string?>
@@ -99,7 +107,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 
-        var time = new FakeTimeProvider(Epoch);
+        var time = new TestClock(Epoch);
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging =>
@@ -133,6 +141,10 @@ public sealed class GatewayTestHost : IAsyncDisposable
             harness.TestTimeout = TimeSpan.FromSeconds(30);
             harness.TestInactivityTimeout = TimeSpan.FromSeconds(2);
             await harness.Start();
+            // Since .NET 10 a BackgroundService's first pass runs beside start-up, not within it: wait until the
+            // outbox sweeper, the retry sweeper and the escalator have each done theirs and parked on the clock, so
+            // their start-of-day work (sweeping, settling interrupted sends) cannot race the test.
+            await EventuallyAsync(() => Task.FromResult(time.Timers >= ParkedLoops), "the background loops to park");
             return new GatewayTestHost(folder, provider, time, harness);
         }
         catch
@@ -183,13 +195,12 @@ public sealed class GatewayTestHost : IAsyncDisposable
         var deadline = DateTime.UtcNow + WaitLimit;
         while (true)
         {
-            if (await Harness.Consumed.Any<T>(x => match(x.Context.Message)))
-            {
-                var seen = Harness.Consumed.Select<T>(x => match(x.Context.Message)).ToList();
-                var fault = seen.FirstOrDefault(x => x.Exception is not null);
-                if (fault is not null) throw new Xunit.Sdk.XunitException($"{typeof(T).Name} faulted: {fault.Exception}");
-                if (seen.Count >= count) return;
-            }
+            // The harness's lists wait for more until the bus has been idle for TestInactivityTimeout: take only as
+            // many as expected so a satisfied wait returns at once (and a message still in the outbox is waited for).
+            var seen = Harness.Consumed.Select<T>(x => match(x.Context.Message)).Take(count).ToList();
+            var fault = seen.FirstOrDefault(x => x.Exception is not null);
+            if (fault is not null) throw new Xunit.Sdk.XunitException($"{typeof(T).Name} faulted: {fault.Exception}");
+            if (seen.Count >= count) return;
             if (DateTime.UtcNow > deadline)
                 throw new Xunit.Sdk.XunitException($"{typeof(T).Name} was not consumed {count} time(s) within {WaitLimit}");
             await Task.Delay(25);
@@ -274,6 +285,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
         catch { /* stopping is best effort; the folder is removed regardless */ }
         await Services.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (KeepFiles) return;
         try { System.IO.Directory.Delete(_folder, recursive: true); }
         catch (IOException) { /* a file still open on some platform: left for the OS to clean */ }
     }
@@ -331,6 +343,20 @@ public sealed class ConversationRow
     public string ChannelKey { get; init; } = "";
     public string Urn { get; init; } = "";
     public string Status { get; init; } = "";
+}
+
+/// <summary>A fake clock that counts the timers created on it (a background loop waiting on it has parked).</summary>
+internal sealed class TestClock(DateTimeOffset start) : FakeTimeProvider(start)
+{
+    private int _timers;
+
+    public int Timers => Volatile.Read(ref _timers);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        Interlocked.Increment(ref _timers);
+        return base.CreateTimer(callback, state, dueTime, period);
+    }
 }
 
 /// <summary>Routes the gateway's logs to the test's output, so a failing test shows what the services did.</summary>
