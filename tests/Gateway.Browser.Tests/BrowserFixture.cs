@@ -39,6 +39,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;                                                      // the [ChromiumFact] tests are skipped
         }
         Gateway = await GatewayProcess.StartNewAsync(new GatewaySettings());
+        // Routing is asynchronous and this box has two cores: wait generously (a pass is a pass at any speed).
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
