@@ -30,6 +30,9 @@ public sealed partial class MigrationTests : IDisposable
     public void Should_create_the_same_tables_and_columns_in_both_dialects()
     {
         var sqlite = Migrator.Scripts(DatabaseProvider.Sqlite).ToDictionary(s => s.Name, s => Tables(s.Sql));
+        var initial = sqlite[Names(DatabaseProvider.Sqlite)[0]];
+        Assert.Contains("provider_message_id", initial["messages"]); // the reader sees columns, not just table names
+        Assert.Contains("open_key", initial["conversations"]);
         foreach (var (name, sql) in Migrator.Scripts(DatabaseProvider.SqlServer))
         {
             var expected = sqlite[name];

@@ -241,6 +241,9 @@ public sealed class RoutingTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await _host.AddResidentAsync(ResidentUrn, LienSon);
         var id = await _host.ReceiveAsync("Cho hỏi về hộ nghèo");
+        const string lastTouched = "SELECT MAX(c.last_message_at) + MAX(c.updated_at) + MAX(m.updated_at) FROM conversations c, messages m WHERE m.id = @id";
+        var before = await _host.ScalarAsync<long>(lastTouched, new { id });
+        _host.Time.Advance(TimeSpan.FromHours(1));
 
         // The broker delivers the same event again (a crash between publish and outbox delete does this).
         var again = new InboundMessageReceived(Guid.Parse(id), Simulator, ResidentKey.Of(ResidentUrn));
@@ -251,6 +254,20 @@ public sealed class RoutingTests(ITestOutputHelper output) : IAsyncLifetime
 
         var conversation = Assert.Single(await _host.ConversationsAsync(ResidentUrn));
         Assert.Equal(conversation.Id, (await _host.MessageAsync(id)).ConversationId);
+        Assert.Single(await _host.MessagesAsync(ResidentUrn, "out"));
+        Assert.Equal(before, await _host.ScalarAsync<long>(lastTouched, new { id })); // not even touched
+    }
+
+    [Fact]
+    public async Task Should_not_acknowledge_a_redelivered_keyword_twice()
+    {
+        await _host.AddResidentAsync(ResidentUrn, LienSon);
+        var id = await _host.ReceiveAsync("HUY");
+
+        await _host.Harness.Bus.Publish(new InboundMessageReceived(Guid.Parse(id), Simulator, ResidentKey.Of(ResidentUrn)));
+        await _host.ConsumedAsync<InboundMessageReceived>(m => m.MessageId == Guid.Parse(id), count: 2);
+        await _host.SettledAsync();
+
         Assert.Single(await _host.MessagesAsync(ResidentUrn, "out"));
     }
 
