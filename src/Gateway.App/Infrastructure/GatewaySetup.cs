@@ -44,6 +44,7 @@ public static class GatewaySetup
         services.AddSingleton<OutboxPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
         services.AddHostedService<OutboxSweeper>();
+        services.AddHostedService<UnfinishedWorkRecovery>();
         return services;
     }
 

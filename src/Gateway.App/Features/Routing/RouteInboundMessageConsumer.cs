@@ -30,6 +30,12 @@ public sealed class RouteInboundMessageConsumer(
         await using var connection = await db.OpenAsync(ct);
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
+            // Touching the row first takes its write lock (SQL Server) so a concurrent copy of this event
+            // waits here and then finds the message handled; SQLite's immediate transaction already serializes.
+            var claimed = await connection.ExecuteAsync(
+                "UPDATE messages SET updated_at = @now WHERE id = @Id AND direction = 'in' AND status = 'received'",
+                new { now, Id = context.Message.MessageId.ToString() }, tx);
+            if (claimed == 0) return;
             var message = await connection.QuerySingleOrDefaultAsync<InboundRow>(
                 "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, status AS Status FROM messages WHERE id = @Id AND direction = 'in'",
                 new { Id = context.Message.MessageId.ToString() }, tx);

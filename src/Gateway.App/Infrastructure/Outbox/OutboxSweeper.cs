@@ -11,6 +11,9 @@ public sealed class OutboxOptions
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>A row younger than this is probably still on its way through the fast path.</summary>
     public TimeSpan MinAge { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>An inbound message still unrouted (or a send still queued) this long is issued again.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan StaleSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>On start and then periodically, publishes outbox rows that the fast path did not.</summary>

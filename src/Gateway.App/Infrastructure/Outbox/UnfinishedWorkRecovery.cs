@@ -1,0 +1,78 @@
+using Dapper;
+using Gateway.App.Features.Routing;
+using Gateway.App.Infrastructure.Database;
+using Gateway.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.App.Infrastructure.Outbox;
+
+/// <summary>
+/// The outbox row is deleted once the bus accepted the message, but on the in-memory transport "accepted"
+/// is not durable: a crash before the consumer ran loses the bus message. The rows themselves say what
+/// is unfinished, so at start (everything) and then periodically (anything stale) this re-issues work for
+/// inbound messages still <c>received</c> and outbound messages still <c>queued</c>. Consumers are
+/// idempotent and sends are claimed before the provider call, so a second copy does nothing.
+/// </summary>
+public sealed class UnfinishedWorkRecovery(Db db, IServiceScopeFactory scopes, TimeProvider time,
+    IOptions<OutboxOptions> options, ILogger<UnfinishedWorkRecovery> logger) : BackgroundService
+{
+    private const int Page = 1000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var first = true;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var reissued = await RecoverAsync(first ? TimeSpan.Zero : options.Value.StaleAfter, stoppingToken);
+                if (reissued > 0) logger.LogInformation("Re-issued {Count} unfinished messages", reissued);
+                first = false;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Recovering unfinished messages failed; retrying");
+            }
+            await Task.Delay(options.Value.StaleSweepInterval, time, stoppingToken);
+        }
+    }
+
+    /// <param name="olderThan">Zero at start: every unfinished row belongs to a process that is gone.</param>
+    public async Task<int> RecoverAsync(TimeSpan olderThan, CancellationToken ct)
+    {
+        var before = time.GetUtcNow().Add(-olderThan).ToUnixTimeMilliseconds();
+        var total = 0;
+        string after = "";
+        while (true)
+        {
+            List<(string Id, string ChannelKey, string Urn, string Direction)> rows;
+            await using (var c = await db.OpenAsync(ct))
+            {
+                // Keyset paging on id (UUID v7, time ordered) so a long backlog is walked once.
+                rows = (await c.QueryAsync<(string, string, string, string)>(
+                    $"""
+                    SELECT {db.Dialect.TopPrefix(Page.ToString())} id, channel_key, urn, direction FROM messages
+                    WHERE ((direction = 'in' AND status = 'received') OR (direction = 'out' AND status = 'queued'))
+                      AND updated_at <= @before AND id > @after
+                    ORDER BY id {db.Dialect.LimitSuffix(Page.ToString())}
+                    """, new { before, after })).ToList();
+            }
+            if (rows.Count == 0) return total;
+            using (var scope = scopes.CreateScope())
+            {
+                var bus = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+                foreach (var (id, channelKey, urn, direction) in rows)
+                {
+                    if (direction == "in")
+                        await bus.Publish(new InboundMessageReceived(Guid.Parse(id), channelKey, ResidentKey.Of(urn)), ct);
+                    else
+                        await bus.Publish(new SendOutboundMessage(Guid.Parse(id)), ct);
+                }
+            }
+            total += rows.Count;
+            after = rows[^1].Id;
+            if (rows.Count < Page) return total;
+        }
+    }
+}
