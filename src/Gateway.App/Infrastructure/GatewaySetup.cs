@@ -68,8 +68,8 @@ public static class GatewaySetup
     {
         services.AddSingleton<Officials>();
         services.AddSingleton<Sessions>();
-        services.AddAuthentication(TokenAuthenticationHandler.Scheme)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.Scheme, null);
+        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
         return services;
     }

@@ -9,7 +9,7 @@ public sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Sessions sessions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "GatewayToken";
+    public const string SchemeName = "GatewayToken";
     public const string CookieName = "gw_session";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -19,7 +19,7 @@ public sealed class TokenAuthenticationHandler(
         var official = await sessions.FindAsync(token);
         return official is null
             ? AuthenticateResult.Fail("Unknown or expired token")
-            : AuthenticateResult.Success(new AuthenticationTicket(official.ToPrincipal(Scheme), Scheme));
+            : AuthenticateResult.Success(new AuthenticationTicket(official.ToPrincipal(SchemeName), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
