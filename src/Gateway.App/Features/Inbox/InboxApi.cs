@@ -64,7 +64,7 @@ public static class InboxApi
         });
 
         api.MapPost("/conversations/{id:guid}/status", async (Guid id, StatusRequest body, HttpContext http,
-            InboxQueries queries, Db db, TimeProvider time, AuditLog audit) =>
+            InboxQueries queries, AuditLog audit) =>
         {
             var official = Official.From(http.User)!;
             if (string.IsNullOrWhiteSpace(body.Status) || !InboxQueries.Statuses.Contains(body.Status))
@@ -75,18 +75,8 @@ public static class InboxApi
                 if (row is not null) await audit.WriteAsync(official.Username, "conversation.status", $"conversation:{id}", "denied", body.Status);
                 return Results.Problem(statusCode: 404, title: "No such conversation");
             }
-            // A resolved conversation frees its slot: the resident's next message opens a new one with a new tracking code.
-            var openKey = body.Status == "resolved" ? null : $"{row.ResidentId}|{row.CommuneCode ?? "triage:" + row.ProvinceCode}";
-            await using var c = await db.OpenAsync();
-            try
-            {
-                await c.ExecuteAsync("UPDATE conversations SET status = @status, open_key = @openKey, updated_at = @now WHERE id = @id",
-                    new { status = body.Status, openKey, now = time.NowMs(), id = id.ToString() });
-            }
-            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Microsoft.Data.SqlClient.SqlException)
-            {
+            if (await queries.SetStatusAsync(row, body.Status) == InboxQueries.StatusChange.NewerOpenConversation)
                 return Results.Problem(statusCode: 409, title: "The resident has a newer open conversation", detail: "Reply there instead of reopening this one.");
-            }
             await audit.WriteAsync(official.Username, "conversation.status", $"conversation:{id}", "ok", body.Status);
             return Results.Ok(new { id, status = body.Status });
         });

@@ -1,10 +1,11 @@
 using Dapper;
+using Gateway.App.Infrastructure;
 using Gateway.App.Infrastructure.Database;
 
 namespace Gateway.App.Features.Inbox;
 
 /// <summary>Reads for the inbox API and pages. Access checks happen in the callers, before these run.</summary>
-public sealed class InboxQueries(Db db)
+public sealed class InboxQueries(Db db, TimeProvider time)
 {
     public static readonly string[] Statuses = ["open", "pending", "resolved"];
 
@@ -43,5 +44,27 @@ public sealed class InboxQueries(Db db)
         var rows = await c.QueryAsync<MessageRow>(
             $"SELECT {MessageRow.Columns} FROM messages WHERE conversation_id = @id ORDER BY created_at, id", new { id = conversationId.ToString() });
         return rows.ToList();
+    }
+
+    public enum StatusChange { Changed, NewerOpenConversation }
+
+    /// <summary>
+    /// The same change as <c>POST /api/conversations/{id}/status</c> (InboxApi): a resolved conversation frees its
+    /// open slot, so the resident's next message opens a new one with a new tracking code.
+    /// </summary>
+    public async Task<StatusChange> SetStatusAsync(ConversationRow row, string status)
+    {
+        var openKey = status == "resolved" ? null : $"{row.ResidentId}|{row.CommuneCode ?? "triage:" + row.ProvinceCode}";
+        await using var c = await db.OpenAsync();
+        try
+        {
+            await c.ExecuteAsync("UPDATE conversations SET status = @status, open_key = @openKey, updated_at = @now WHERE id = @id",
+                new { status, openKey, now = time.NowMs(), id = row.Id });
+            return StatusChange.Changed;
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Microsoft.Data.SqlClient.SqlException)
+        {
+            return StatusChange.NewerOpenConversation;
+        }
     }
 }

@@ -65,7 +65,7 @@ public static class ConversationPages
             var status = http.Request.Form["status"].ToString();
             if (!InboxQueries.Statuses.Contains(status))
                 return await RenderAsync(page, d, row, "", NewKey(), "Trạng thái không hợp lệ.", null, StatusCodes.Status400BadRequest);
-            if (await d.Web.SetStatusAsync(row, status) == WebQueries.StatusChange.NewerOpenConversation)
+            if (await d.Queries.SetStatusAsync(row, status) == InboxQueries.StatusChange.NewerOpenConversation)
                 return await RenderAsync(page, d, row, "", NewKey(),
                     "Người dân đã có hội thoại mới đang mở: hãy trả lời ở hội thoại đó thay vì mở lại hội thoại này.", null, StatusCodes.Status409Conflict);
             await d.Audit.WriteAsync(page.Official.Username, "conversation.status", $"conversation:{id}", "ok", status);

@@ -6,7 +6,7 @@ using Gateway.App.Infrastructure.Database;
 namespace Gateway.App.Features.Web;
 
 /// <summary>The few reads and writes the pages need that the inbox API does not expose. Callers check access first.</summary>
-public sealed class WebQueries(Db db, TimeProvider time)
+public sealed class WebQueries(Db db)
 {
     public sealed class CommuneCount
     {
@@ -46,27 +46,5 @@ public sealed class WebQueries(Db db, TimeProvider time)
             ORDER BY created_at DESC, id DESC {db.Dialect.LimitSuffix("@limit")}
             """, new { channelKey, urn, limit });
         return rows.Reverse().ToList();
-    }
-
-    public enum StatusChange { Changed, NewerOpenConversation }
-
-    /// <summary>
-    /// The same change as <c>POST /api/conversations/{id}/status</c> (InboxApi): a resolved conversation frees its
-    /// open slot, so the resident's next message opens a new one with a new tracking code.
-    /// </summary>
-    public async Task<StatusChange> SetStatusAsync(ConversationRow row, string status)
-    {
-        var openKey = status == "resolved" ? null : $"{row.ResidentId}|{row.CommuneCode ?? "triage:" + row.ProvinceCode}";
-        await using var c = await db.OpenAsync();
-        try
-        {
-            await c.ExecuteAsync("UPDATE conversations SET status = @status, open_key = @openKey, updated_at = @now WHERE id = @id",
-                new { status, openKey, now = time.NowMs(), id = row.Id });
-            return StatusChange.Changed;
-        }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Microsoft.Data.SqlClient.SqlException)
-        {
-            return StatusChange.NewerOpenConversation;
-        }
     }
 }
