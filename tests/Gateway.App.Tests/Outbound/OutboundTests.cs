@@ -1,5 +1,8 @@
+using Gateway.App.Features.Channels;
 using Gateway.App.Features.Outbound;
+using Gateway.App.Features.Webhooks;
 using Gateway.App.Tests.Infrastructure;
+using Gateway.Channels;
 using Gateway.Contracts;
 using Gateway.Fakes;
 using Xunit.Abstractions;
@@ -176,6 +179,30 @@ public sealed class OutboundTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(1, message.Attempts);
         Assert.Single(_twilio.Requests);
         Assert.Single(_twilio.Messages);
+    }
+
+    [Fact]
+    public async Task Should_mark_a_reply_delivered_from_twilios_signed_callback_and_ignore_a_late_sent()
+    {
+        var id = await QueueReplyAsync();
+        var sid = (await SentOnceAsync(id, 1)).ProviderMessageId!;
+
+        // Twilio posts signed callbacks to the gateway's public status URL; the adapter verifies and parses them.
+        await using var edge = await RecordingServer.StartAsync();
+        var url = $"{edge.Url}/webhooks/{Twilio}/status";
+        await _twilio.PostStatusCallbackAsync(url, _twilio.AuthToken, sid, "delivered");
+        await _twilio.PostStatusCallbackAsync(url, _twilio.AuthToken, sid, "sent"); // arrives late
+        var channel = _host.Get<ChannelCatalog>().Find(Twilio)!;
+        foreach (var request in edge.Requests)
+        {
+            var result = Assert.IsType<InboundResult.Accepted>(
+                channel.Adapter.Handle(WebhookKind.Status, RecordingServer.ToInboundRequest(request, url), channel.Options));
+            foreach (var update in result.Events.OfType<StatusUpdated>())
+                await _host.Get<StatusWriter>().ApplyAsync(Twilio, update, CancellationToken.None);
+        }
+
+        Assert.Equal(2, edge.Requests.Count);
+        Assert.Equal("delivered", (await _host.MessageAsync(id)).Status);
     }
 
     [Fact]
