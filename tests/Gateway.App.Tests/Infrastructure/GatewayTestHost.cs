@@ -48,7 +48,6 @@ public sealed class GatewayTestHost : IAsyncDisposable
     public static readonly DateTimeOffset Epoch = new(2026, 11, 23, 1, 0, 0, TimeSpan.Zero);
 
     private static readonly TimeSpan Parked = TimeSpan.FromDays(40); // Task.Delay refuses more than ~49 days
-    private const int ParkedLoops = 3; // OutboxSweeper, HeldMessageEscalator, OutboundRetrySweeper
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(20);
 
     private readonly string _folder;
@@ -93,6 +92,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
             ["Routing:TriageProvince"] = TriageProvince,
             ["Routing:EscalationInterval"] = Parked.ToString(),
             ["Outbox:SweepInterval"] = Parked.ToString(),
+            ["Outbox:StaleSweepInterval"] = Parked.ToString(),
             ["Outbound:RetrySweepInterval"] = Parked.ToString(),
             ["Outbound:SendTimeout"] = "00:00:10",
         };
@@ -142,9 +142,11 @@ public sealed class GatewayTestHost : IAsyncDisposable
             harness.TestInactivityTimeout = TimeSpan.FromSeconds(2);
             await harness.Start();
             // Since .NET 10 a BackgroundService's first pass runs beside start-up, not within it: wait until the
-            // outbox sweeper, the retry sweeper and the escalator have each done theirs and parked on the clock, so
-            // their start-of-day work (sweeping, settling interrupted sends) cannot race the test.
-            await EventuallyAsync(() => Task.FromResult(time.Timers >= ParkedLoops), "the background loops to park");
+            // gateway's periodic loops (outbox sweeper, unfinished-work recovery, retry sweeper, escalator) have each
+            // done theirs and parked on the clock, so their start-of-day work cannot race the test.
+            var loops = provider.GetServices<IHostedService>().Count(IsPeriodicLoop);
+            await EventuallyAsync(() => Task.FromResult(time.Timers >= loops),
+                $"the gateway's {loops} periodic background loops to park on the clock (a new loop that waits on something else belongs in {nameof(IsPeriodicLoop)})");
             return new GatewayTestHost(folder, provider, time, harness);
         }
         catch
@@ -153,6 +155,11 @@ public sealed class GatewayTestHost : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The gateway's background services that wait on the clock between passes (the writers wait on queues).</summary>
+    private static bool IsPeriodicLoop(IHostedService service) =>
+        service is BackgroundService && service.GetType().Assembly == typeof(GatewaySetup).Assembly
+        && service is not InboundWriter && service is not OutboxPublisher;
 
     /// <summary>A background service as registered (the sweepers and the escalator are hosted services only).</summary>
     public T Hosted<T>() where T : IHostedService => Services.GetServices<IHostedService>().OfType<T>().Single();
