@@ -76,6 +76,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
     public static async Task<GatewayTestHost> StartAsync(ITestOutputHelper? output = null, FakeTwilioServer? twilio = null,
         IDictionary<string, string?>? settings = null, string? folder = null)
     {
+        var createdFolder = folder is null;
         folder ??= Path.Combine(Path.GetTempPath(), "gateway-app-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(folder);
 
@@ -152,6 +153,8 @@ public sealed class GatewayTestHost : IAsyncDisposable
         catch
         {
             await provider.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+            if (createdFolder) try { System.IO.Directory.Delete(folder, recursive: true); } catch (IOException) { }
             throw;
         }
     }
