@@ -53,7 +53,7 @@ public sealed class AccessRuleTests
     public void Should_not_read_an_anonymous_principal_as_an_official() =>
         Assert.Null(Official.From(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity())));
 
-    [Fact(Skip = "BUG: DemoSeeder.Accounts seeds banho (Xã Bản Hồ 03046, Lào Cai 15) with province 20 (Lạng Sơn)")]
+    [Fact]
     public void Should_seed_each_demo_officer_in_the_province_of_their_commune()
     {
         var directory = Gateway.App.Features.Directory.CommuneDirectory.Default;

@@ -71,7 +71,7 @@ public sealed class HeldMessageEscalationTests(ITestOutputHelper output) : IAsyn
         Assert.Null(b.CommuneCode);
     }
 
-    [Fact(Skip = "BUG: HeldMessageEscalator.EscalateAsync lists held messages outside its transaction and attaches them to triage without re-checking status = 'held': a message just routed to its commune is moved to the triage inbox")]
+    [Fact]
     public async Task Should_not_move_a_message_to_triage_that_was_released_while_the_escalator_ran()
     {
         var question = await _host.ReceiveAsync("Cho hỏi về trợ cấp");

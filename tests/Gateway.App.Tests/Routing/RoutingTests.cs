@@ -218,7 +218,7 @@ public sealed class RoutingTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Single(await _host.ConversationsAsync(ResidentUrn));
     }
 
-    [Fact(Skip = "BUG: RouteInboundMessageConsumer.RouteAsync treats any text starting with 'đăng ký'/'DK' as a commune registration; the question is marked 'keyword', never reaches an inbox, and the registered resident is asked for a commune again")]
+    [Fact]
     public async Task Should_route_a_question_that_starts_with_dang_ky_to_the_registered_commune()
     {
         // "Đăng ký khai sinh" (register a birth) is everyday civil-status vocabulary, not a commune registration.

@@ -15,7 +15,7 @@ public sealed class DemoSeeder(Officials officials, IOptions<DemoOptions> option
     [
         ("phutho", "Sở Nội vụ Phú Thọ", Official.ProvinceRole, null, "25"),
         ("lienson", "UBND Xã Liên Sơn", Official.CommuneRole, "04960", "25"),
-        ("banho", "UBND Xã Bản Hồ", Official.CommuneRole, "03046", "20"),
+        ("banho", "UBND Xã Bản Hồ", Official.CommuneRole, "03046", "15"),
     ];
 
     public string? Password { get; private set; }

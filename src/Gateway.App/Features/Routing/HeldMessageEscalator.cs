@@ -42,11 +42,16 @@ public sealed class HeldMessageEscalator(Db db, TimeProvider time, IOptions<Rout
         foreach (var group in held.GroupBy(m => m.Urn))
         {
             await using var tx = await c.BeginTransactionAsync(ct);
+            // Read again inside the transaction: the resident's answer may have released some since the scan.
+            var stillHeld = (await c.QueryAsync<string>(
+                "SELECT id FROM messages WHERE urn = @urn AND direction = 'in' AND status = 'held' AND created_at <= @cutoff ORDER BY created_at",
+                new { urn = group.Key, cutoff }, tx)).Select(Guid.Parse).ToList();
+            if (stillHeld.Count == 0) continue;
             var resident = await Residents.GetOrCreateAsync(c, tx, group.Key, now);
             var step = new RouteInboundMessageConsumer.RoutingStep(c, tx, db.Dialect, now, group.First(), toPublish);
-            await RouteInboundMessageConsumer.DeliverHeldToTriageAsync(step, resident, options.Value.TriageProvince, group.Select(m => Guid.Parse(m.Id)).ToList());
+            await RouteInboundMessageConsumer.DeliverHeldToTriageAsync(step, resident, options.Value.TriageProvince, stillHeld);
             await tx.CommitAsync(ct);
-            moved += group.Count();
+            moved += stillHeld.Count;
         }
         outbox.Enqueue(toPublish);
         return moved;

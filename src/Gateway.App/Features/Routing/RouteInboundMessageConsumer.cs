@@ -61,12 +61,16 @@ public sealed class RouteInboundMessageConsumer(
             return;
         }
 
-        if (Keywords.TryRegistration(text, out var named))
+        // "Đăng ký khai sinh…" is a question about civil registration, not "DK <commune>": only a name that
+        // resolves makes it a registration; anything else is routed as a question.
+        var registration = Keywords.TryRegistration(text, out var named) ? named : null;
+        if (registration is not null && directory.Resolve(registration) is not CommuneMatch.NotFound)
         {
             await step.MarkAsync("keyword");
-            await ChooseCommuneAsync(step, resident, named, askAgainOnNotFound: true);
+            await ChooseCommuneAsync(step, resident, registration, askAgainOnNotFound: true);
             return;
         }
+        var ask = registration is null ? Prompts.AskCommune : Prompts.NotFound(registration);
 
         if (resident.AwaitingCommune)
         {
@@ -74,7 +78,7 @@ public sealed class RouteInboundMessageConsumer(
             if (answered) return;
             // Not an answer: another question. Hold it with the first and ask again.
             await step.MarkAsync("held");
-            await step.SendAsync(Prompts.AskCommune, "prompt");
+            await step.SendAsync(ask, "prompt");
             return;
         }
 
@@ -87,7 +91,7 @@ public sealed class RouteInboundMessageConsumer(
 
         await step.MarkAsync("held");
         await Residents.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, null, step.Now);
-        await step.SendAsync(Prompts.AskCommune, "prompt");
+        await step.SendAsync(ask, "prompt");
     }
 
     /// <summary>The resident was asked for their commune: a number picks an offered choice, else a name.</summary>
