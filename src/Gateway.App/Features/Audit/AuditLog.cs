@@ -10,6 +10,7 @@ public sealed class AuditLog(Db db, TimeProvider time)
     public async Task WriteAsync(string actor, string action, string? target, string outcome, string? detail = null)
     {
         await using var c = await db.OpenAsync();
+        using var writing = await db.WriteLockAsync();
         await c.ExecuteAsync("INSERT INTO audit_log (at, actor, action, target, outcome, detail) VALUES (@at, @actor, @action, @target, @outcome, @detail)",
             new { at = time.NowMs(), actor, action, target, outcome, detail });
     }

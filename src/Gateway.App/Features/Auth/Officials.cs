@@ -12,8 +12,9 @@ public sealed class Officials(Db db, TimeProvider time)
 
     public async Task CreateOrUpdateAsync(string username, string password, string displayName, string role, string? communeCode, string provinceCode)
     {
-        await using var c = await db.OpenAsync();
         var hash = Hasher.HashPassword(username, password);
+        await using var c = await db.OpenAsync();
+        using var writing = await db.WriteLockAsync();
         var updated = await c.ExecuteAsync(
             "UPDATE officials SET password_hash = @hash, display_name = @displayName, role = @role, commune_code = @communeCode, province_code = @provinceCode WHERE username = @username",
             new { hash, displayName, role, communeCode, provinceCode, username });

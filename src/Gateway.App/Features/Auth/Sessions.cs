@@ -20,6 +20,7 @@ public sealed class Sessions(Db db, TimeProvider time, IMemoryCache cache)
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var now = time.NowMs();
         await using var c = await db.OpenAsync();
+        using var writing = await db.WriteLockAsync();
         await c.ExecuteAsync("INSERT INTO sessions (token_hash, official_id, created_at, expires_at) VALUES (@hash, @id, @now, @expires)",
             new { hash = Hash(token), id = official.Id, now, expires = now + (long)Lifetime.TotalMilliseconds });
         return token;
@@ -47,6 +48,7 @@ public sealed class Sessions(Db db, TimeProvider time, IMemoryCache cache)
         var hash = Hash(token);
         cache.Remove(hash);
         await using var c = await db.OpenAsync();
+        using var writing = await db.WriteLockAsync();
         await c.ExecuteAsync("DELETE FROM sessions WHERE token_hash = @hash", new { hash });
     }
 

@@ -56,6 +56,7 @@ public sealed class InboxQueries(Db db, TimeProvider time)
     {
         var openKey = status == "resolved" ? null : $"{row.ResidentId}|{row.CommuneCode ?? "triage:" + row.ProvinceCode}";
         await using var c = await db.OpenAsync();
+        using var writing = await db.WriteLockAsync();
         try
         {
             await c.ExecuteAsync("UPDATE conversations SET status = @status, open_key = @openKey, updated_at = @now WHERE id = @id",

@@ -48,6 +48,7 @@ public sealed class OutboundRetrySweeper(Db db, OutboxPublisher outbox, TimeProv
         var now = time.NowMs();
         var entries = new List<OutboxEntry>();
         await using (var connection = await db.OpenAsync(ct))
+        using (await db.WriteLockAsync(ct: ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             var due = (await connection.QueryAsync<string>(

@@ -25,7 +25,9 @@ public sealed class SendOutboundMessageConsumer(
         OutboundRow? row;
         await using (var connection = await db.OpenAsync(ct))
         {
-            var claimed = await connection.ExecuteAsync(
+            int claimed;
+            using (await db.WriteLockAsync(ct: ct))
+                claimed = await connection.ExecuteAsync(
                 "UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = @Now WHERE id = @id AND direction = 'out' AND status IN ('queued', 'retrying')",
                 new { Now = time.NowMs(), id });
             if (claimed == 0) return; // sent, failed, or being sent by someone else
@@ -61,6 +63,7 @@ public sealed class SendOutboundMessageConsumer(
     {
         var now = time.NowMs();
         await using var connection = await db.OpenAsync(CancellationToken.None);
+        using var writing = await db.WriteLockAsync();
         switch (result)
         {
             case SendResult.Sent sent:

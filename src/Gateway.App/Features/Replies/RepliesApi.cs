@@ -53,6 +53,7 @@ public static class RepliesApi
         var now = time.NowMs();
         (Guid Id, OutboxEntry? Entry) result;
         await using (var c = await db.OpenAsync())
+        using (await db.WriteLockAsync())
         await using (var tx = await c.BeginTransactionAsync())
         {
             result = await OutboundQueue.EnqueueAsync(c, tx, db.Dialect, now,

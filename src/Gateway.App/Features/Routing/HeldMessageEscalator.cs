@@ -41,6 +41,7 @@ public sealed class HeldMessageEscalator(Db db, TimeProvider time, IOptions<Rout
             new { cutoff })).ToList();
         foreach (var group in held.GroupBy(m => m.Urn))
         {
+            using var writing = await db.WriteLockAsync(ct: ct);
             await using var tx = await c.BeginTransactionAsync(ct);
             // Read again inside the transaction: the resident's answer may have released some since the scan.
             var stillHeld = (await c.QueryAsync<string>(

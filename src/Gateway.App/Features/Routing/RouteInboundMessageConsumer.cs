@@ -28,6 +28,7 @@ public sealed class RouteInboundMessageConsumer(
         var now = time.NowMs();
         var toPublish = new List<OutboxEntry>();
         await using var connection = await db.OpenAsync(ct);
+        using (await db.WriteLockAsync(ct: ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             // Touching the row first takes its write lock (SQL Server) so a concurrent copy of this event

@@ -93,6 +93,7 @@ public sealed class InboundWriter(Db db, OutboxPublisher outbox, TimeProvider ti
             "id, direction, kind, channel_key, urn, provider_message_id, raw_text, text, attachments, status, attempts, created_at, updated_at",
             "@Id, 'in', 'resident', @ChannelKey, @Urn, @ProviderMessageId, @RawText, @Text, @Attachments, 'received', 0, @Now, @Now",
             "channel_key = @ChannelKey AND direction = 'in' AND provider_message_id = @ProviderMessageId");
+        using (await db.WriteLockAsync(urgent: true, ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             for (var i = 0; i < batch.Count; i++)

@@ -26,6 +26,7 @@ public sealed class StatusWriter(Db db, TimeProvider time)
         var prior = MayFollow[update.Status];
         if (prior.Length == 0) return 0;
         await using var connection = await db.OpenAsync(ct);
+        using var writing = await db.WriteLockAsync(ct: ct);
         return await connection.ExecuteAsync(
             """
             UPDATE messages SET status = @Status, error_code = COALESCE(@ErrorCode, error_code),
@@ -47,6 +48,7 @@ public sealed class StatusWriter(Db db, TimeProvider time)
     public async Task ApplyAsync(FollowChanged follow, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        using var writing = await db.WriteLockAsync(ct: ct);
         await connection.ExecuteAsync(
             "UPDATE residents SET following = @Following, updated_at = @Now WHERE urn = @Urn",
             new { Following = follow.Following, Now = time.NowMs(), Urn = follow.Resident.ToString() });

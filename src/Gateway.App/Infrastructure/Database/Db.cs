@@ -21,6 +21,15 @@ public sealed class Db
     }
 
     public SqlDialect Dialect { get; }
+
+    private readonly WriteGate _gate = new();
+
+    /// <summary>
+    /// Take before a write transaction (and release after commit). Queues writers on SQLite's single write
+    /// lock instead of letting them sleep-and-retry; a no-op on SQL Server.
+    /// </summary>
+    public Task<IDisposable> WriteLockAsync(bool urgent = false, CancellationToken ct = default) =>
+        _options.Provider == DatabaseProvider.Sqlite ? _gate.EnterAsync(urgent, ct) : Task.FromResult(WriteGate.None);
     public DatabaseProvider Provider => _options.Provider;
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)

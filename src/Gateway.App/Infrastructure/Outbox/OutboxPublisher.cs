@@ -52,6 +52,7 @@ public sealed class OutboxPublisher(IServiceScopeFactory scopes, Db db, ILogger<
                 await publisher.Publish(entry.Message, entry.Message.GetType(), ct);
         }
         await using var connection = await db.OpenAsync(ct);
+        using var writing = await db.WriteLockAsync(ct: ct);
         foreach (var chunk in entries.Chunk(500))
             await connection.ExecuteAsync("DELETE FROM outbox WHERE id IN @Ids", new { Ids = chunk.Select(e => e.Id.ToString()).ToArray() });
     }

@@ -12,8 +12,8 @@ public sealed class OutboxOptions
     /// <summary>A row younger than this is probably still on its way through the fast path.</summary>
     public TimeSpan MinAge { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>An inbound message still unrouted (or a send still queued) this long is issued again.</summary>
-    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(2);
-    public TimeSpan StaleSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan StaleSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>On start and then periodically, publishes outbox rows that the fast path did not.</summary>

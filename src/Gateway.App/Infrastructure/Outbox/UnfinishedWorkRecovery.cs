@@ -70,6 +70,16 @@ public sealed class UnfinishedWorkRecovery(Db db, IServiceScopeFactory scopes, T
                         await bus.Publish(new SendOutboundMessage(Guid.Parse(id)), ct);
                 }
             }
+            // Stamp them, so a backlog that takes longer than StaleAfter to drain is re-issued once per
+            // StaleAfter rather than at every sweep.
+            await using (var c = await db.OpenAsync(ct))
+            using (await db.WriteLockAsync(ct: ct))
+            {
+                foreach (var chunk in rows.Chunk(500))
+                    await c.ExecuteAsync(
+                        "UPDATE messages SET updated_at = @now WHERE id IN @ids AND status IN ('received', 'queued')",
+                        new { now = time.GetUtcNow().ToUnixTimeMilliseconds(), ids = chunk.Select(r => r.Id).ToArray() });
+            }
             total += rows.Count;
             after = rows[^1].Id;
             if (rows.Count < Page) return total;
