@@ -3,16 +3,24 @@ using MassTransit;
 namespace Gateway.App.Features.Routing;
 
 /// <summary>
-/// Retries cover transient database contention and the open-conversation race between instances; a
-/// resident's messages are processed one at a time, in order, by partitioning on their key.
+/// Messages are routed in batches of up to 64, one batch at a time: SQLite has a single writer anyway, and
+/// one batch at a time keeps each resident's messages in order. Retries cover transient database errors
+/// and the open-conversation race between instances.
 /// </summary>
 public sealed class RouteInboundMessageConsumerDefinition : ConsumerDefinition<RouteInboundMessageConsumer>
 {
+    public const int BatchSize = 64;
+
+    public RouteInboundMessageConsumerDefinition() => ConcurrentMessageLimit = BatchSize * 2;
+
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<RouteInboundMessageConsumer> consumerConfigurator, IRegistrationContext context)
     {
+        endpointConfigurator.PrefetchCount = BatchSize * 2;
         endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000, 5000, 15000));
-        var partitioner = endpointConfigurator.CreatePartitioner(Environment.ProcessorCount * 4);
-        consumerConfigurator.Message<Gateway.Contracts.InboundMessageReceived>(m => m.UsePartitioner(partitioner, x => x.Message.ResidentKey));
+        consumerConfigurator.Options<BatchOptions>(o => o
+            .SetMessageLimit(BatchSize)
+            .SetTimeLimit(TimeSpan.FromMilliseconds(20))
+            .SetConcurrencyLimit(1));
     }
 }
