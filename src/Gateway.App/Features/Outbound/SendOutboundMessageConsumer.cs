@@ -16,73 +16,90 @@ namespace Gateway.App.Features.Outbound;
 /// </summary>
 public sealed class SendOutboundMessageConsumer(
     Db db, TimeProvider time, ChannelCatalog channels, IHttpClientFactory httpFactory,
-    IOptions<OutboundOptions> options, IOptions<GatewayOptions> gateway, ILogger<SendOutboundMessageConsumer> logger) : IConsumer<SendOutboundMessage>
+    IOptions<OutboundOptions> options, IOptions<GatewayOptions> gateway, ILogger<SendOutboundMessageConsumer> logger) : IConsumer<Batch<SendOutboundMessage>>
 {
-    public async Task Consume(ConsumeContext<SendOutboundMessage> context)
+    /// <summary>
+    /// A batch is claimed in one transaction, sent concurrently, and recorded in one transaction: two
+    /// commits per batch instead of two per message, which on SQLite was what capped sending.
+    /// </summary>
+    public async Task Consume(ConsumeContext<Batch<SendOutboundMessage>> context)
     {
         var ct = context.CancellationToken;
-        var id = context.Message.MessageId.ToString();
-        OutboundRow? row;
+        var ids = context.Message.Select(m => m.Message.MessageId.ToString()).Distinct().ToList();
+        var rows = new List<OutboundRow>(ids.Count);
         await using (var connection = await db.OpenAsync(ct))
+        using (await db.WriteLockAsync(ct: ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            int claimed;
-            using (await db.WriteLockAsync(ct: ct))
-                claimed = await connection.ExecuteAsync(
-                "UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = @Now WHERE id = @id AND direction = 'out' AND status IN ('queued', 'retrying')",
-                new { Now = time.NowMs(), id });
-            if (claimed == 0) return; // sent, failed, or being sent by someone else
-            row = await connection.QuerySingleAsync<OutboundRow>(
-                "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, attempts AS Attempts FROM messages WHERE id = @id", new { id });
-        }
-
-        var channel = channels.Find(row.ChannelKey);
-        SendResult result;
-        if (channel is null)
-            result = new SendResult.Failed(false, "channel-missing", $"Channel '{row.ChannelKey}' is not configured");
-        else
-        {
-            var callback = $"{gateway.Value.PublicBaseUrl.TrimEnd('/')}/webhooks/{channel.Key}/status";
-            var message = new OutboundMessage(Guid.Parse(row.Id), Urn.Parse(row.Urn), row.Text, callback, row.Attempts);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(options.Value.SendTimeout);
-            try
+            foreach (var id in ids)
             {
-                result = await channel.Adapter.SendAsync(message, channel.Options, httpFactory.CreateClient("channels"), timeout.Token);
+                var claimed = await connection.ExecuteAsync(
+                    "UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = @Now WHERE id = @id AND direction = 'out' AND status IN ('queued', 'retrying')",
+                    new { Now = time.NowMs(), id }, tx);
+                if (claimed == 0) continue; // sent, failed, or being sent by someone else
+                rows.Add(await connection.QuerySingleAsync<OutboundRow>(
+                    "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, attempts AS Attempts FROM messages WHERE id = @id", new { id }, tx));
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
-            {
-                // Timeouts and network errors: the provider may or may not have the message; retrying is the
-                // lesser harm for a resident waiting on an answer.
-                result = new SendResult.Failed(true, "transport", ex.GetType().Name);
-            }
+            await tx.CommitAsync(ct);
         }
-        await RecordAsync(row, result);
+        if (rows.Count == 0) return;
+        var results = await Task.WhenAll(rows.Select(row => SendOneAsync(row, ct)));
+        await RecordAsync(rows, results);
     }
 
-    private async Task RecordAsync(OutboundRow row, SendResult result)
+    private async Task<SendResult> SendOneAsync(OutboundRow row, CancellationToken ct)
     {
-        var now = time.NowMs();
+        var channel = channels.Find(row.ChannelKey);
+        if (channel is null)
+            return new SendResult.Failed(false, "channel-missing", $"Channel '{row.ChannelKey}' is not configured");
+        var callback = $"{gateway.Value.PublicBaseUrl.TrimEnd('/')}/webhooks/{channel.Key}/status";
+        var message = new OutboundMessage(Guid.Parse(row.Id), Urn.Parse(row.Urn), row.Text, callback, row.Attempts);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.Value.SendTimeout);
+        try
+        {
+            return await channel.Adapter.SendAsync(message, channel.Options, httpFactory.CreateClient("channels"), timeout.Token);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // Timeouts and network errors: the provider may or may not have the message; retrying is the
+            // lesser harm for a resident waiting on an answer.
+            return new SendResult.Failed(true, "transport", ex.GetType().Name);
+        }
+    }
+
+    private async Task RecordAsync(IReadOnlyList<OutboundRow> rows, IReadOnlyList<SendResult> results)
+    {
         await using var connection = await db.OpenAsync(CancellationToken.None);
         using var writing = await db.WriteLockAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        for (var i = 0; i < rows.Count; i++)
+            await RecordAsync(connection, tx, rows[i], results[i]);
+        await tx.CommitAsync();
+    }
+
+    private async Task RecordAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, OutboundRow row, SendResult result)
+    {
+        var now = time.NowMs();
         switch (result)
         {
             case SendResult.Sent sent:
                 await connection.ExecuteAsync(
                     "UPDATE messages SET status = @Status, provider_message_id = @Pid, error_code = NULL, error_message = NULL, updated_at = @now WHERE id = @Id AND status = 'sending'",
-                    new { Status = sent.Status is DeliveryStatus.Queued or DeliveryStatus.Sending ? "sent" : sent.Status.ToString().ToLowerInvariant(), Pid = sent.ProviderMessageId, now, row.Id });
+                    new { Status = sent.Status is DeliveryStatus.Queued or DeliveryStatus.Sending ? "sent" : sent.Status.ToString().ToLowerInvariant(), Pid = sent.ProviderMessageId, now, row.Id }, tx);
                 logger.LogInformation("Sent message {MessageId} via {Channel} to {To}", row.Id, row.ChannelKey, Urn.Parse(row.Urn).Masked);
                 break;
             case SendResult.Failed failed when failed.Retryable && row.Attempts < options.Value.MaxAttempts:
                 var delay = failed.RetryAfter ?? Backoff(row.Attempts);
                 await connection.ExecuteAsync(
                     "UPDATE messages SET status = 'retrying', next_attempt_at = @next, error_code = @Code, error_message = @Message, updated_at = @now WHERE id = @Id AND status = 'sending'",
-                    new { next = now + (long)delay.TotalMilliseconds, failed.Code, Message = Truncate(failed.Message), now, row.Id });
+                    new { next = now + (long)delay.TotalMilliseconds, failed.Code, Message = Truncate(failed.Message), now, row.Id }, tx);
                 logger.LogWarning("Send of {MessageId} via {Channel} failed ({Code}); attempt {Attempt}, retrying in {Delay}", row.Id, row.ChannelKey, failed.Code, row.Attempts, delay);
                 break;
             case SendResult.Failed failed:
                 await connection.ExecuteAsync(
                     "UPDATE messages SET status = 'failed', error_code = @Code, error_message = @Message, updated_at = @now WHERE id = @Id AND status = 'sending'",
-                    new { failed.Code, Message = Truncate(failed.Message), now, row.Id });
+                    new { failed.Code, Message = Truncate(failed.Message), now, row.Id }, tx);
                 logger.LogWarning("Send of {MessageId} via {Channel} failed for good ({Code}) after {Attempt} attempts", row.Id, row.ChannelKey, failed.Code, row.Attempts);
                 break;
         }
