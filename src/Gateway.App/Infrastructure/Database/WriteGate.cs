@@ -27,10 +27,15 @@ public sealed class WriteGate
             }
             var waiter = new TaskCompletionSource<IDisposable>(TaskCreationOptions.RunContinuationsAsynchronously);
             (urgent ? _urgent : _normal).Enqueue(waiter);
-            if (ct.CanBeCanceled)
-                ct.Register(() => waiter.TrySetCanceled(ct));
-            return waiter.Task;
+            return ct.CanBeCanceled ? WaitAsync(waiter, ct) : waiter.Task;
         }
+    }
+
+    private static async Task<IDisposable> WaitAsync(TaskCompletionSource<IDisposable> waiter, CancellationToken ct)
+    {
+        // The registration is disposed with the wait; a cancelled waiter stays queued and is skipped by Exit.
+        await using (ct.Register(() => waiter.TrySetCanceled(ct)))
+            return await waiter.Task;
     }
 
     private void Exit()
