@@ -23,4 +23,22 @@ internal static class Json
 
     public static int? Int(JsonElement obj, string name) =>
         String(obj, name) is { } s && int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i) ? i : null;
+
+    /// <summary>Parses a webhook body; a body that is not JSON is a 400 that carries the parser's reason.</summary>
+    public static bool TryParse(ReadOnlyMemory<byte> body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out JsonDocument? doc,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out InboundResult.Rejected? error)
+    {
+        try
+        {
+            doc = JsonDocument.Parse(body);
+            error = null;
+            return true;
+        }
+        catch (JsonException e)
+        {
+            doc = null;
+            error = InboundResult.Malformed($"body is not JSON: {e.Message}");
+            return false;
+        }
+    }
 }

@@ -153,33 +153,15 @@ public sealed partial class CrashRecoveryTests
     private static Dictionary<string, Dictionary<string, int>> DatabaseMarkerRows(string path, string run)
     {
         var result = new Dictionary<string, Dictionary<string, int>>();
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        var tables = new List<string>();
-        using (var cmd = connection.CreateCommand())
+        foreach (var row in DatabaseInspector.Rows(path))
         {
-            cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read()) tables.Add(reader.GetString(0));
-        }
-        foreach (var table in tables)
-        {
-            var counts = new Dictionary<string, int>();
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = $"SELECT * FROM \"{table.Replace("\"", "\"\"")}\"";
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                var inRow = new HashSet<string>();
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    if (reader.IsDBNull(i) || reader.GetValue(i) is not string s) continue;
-                    foreach (Match match in MarkerPattern().Matches(s))
-                        if (match.Groups[1].Value.StartsWith(run, StringComparison.Ordinal)) inRow.Add(match.Groups[1].Value);
-                }
-                foreach (var marker in inRow) counts[marker] = counts.GetValueOrDefault(marker) + 1;
-            }
-            if (counts.Count > 0) result[table] = counts;
+            var inRow = new HashSet<string>();
+            foreach (var text in row.Texts)
+            foreach (Match match in MarkerPattern().Matches(text))
+                if (match.Groups[1].Value.StartsWith(run, StringComparison.Ordinal)) inRow.Add(match.Groups[1].Value);
+            if (inRow.Count == 0) continue;
+            var counts = result.TryGetValue(row.Table, out var c) ? c : result[row.Table] = [];
+            foreach (var marker in inRow) counts[marker] = counts.GetValueOrDefault(marker) + 1;
         }
         return result;
     }

@@ -25,9 +25,7 @@ public sealed class SimulatorAdapter : IChannelAdapter
     /// </summary>
     public InboundResult Handle(WebhookKind kind, InboundRequest request, ChannelOptions channel)
     {
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(request.Body); }
-        catch (JsonException e) { return InboundResult.Malformed($"body is not JSON: {e.Message}"); }
+        if (!Json.TryParse(request.Body, out var doc, out var notJson)) return notJson;
 
         using (doc)
         {

@@ -109,9 +109,7 @@ internal static class TwilioWebhook
     /// </summary>
     private static InboundResult ParseJsonEvents(InboundRequest request)
     {
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(request.Body); }
-        catch (JsonException e) { return InboundResult.Malformed($"body is not JSON: {e.Message}"); }
+        if (!Json.TryParse(request.Body, out var doc, out var notJson)) return notJson;
 
         using (doc)
         {

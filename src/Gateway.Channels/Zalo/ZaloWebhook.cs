@@ -15,9 +15,7 @@ internal static class ZaloWebhook
         if (string.IsNullOrEmpty(signature))
             return InboundResult.BadSignature($"missing {ZaloSignature.Header} header");
 
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(request.Body); }
-        catch (JsonException e) { return InboundResult.Malformed($"body is not JSON: {e.Message}"); }
+        if (!Json.TryParse(request.Body, out var doc, out var notJson)) return notJson;
 
         using (doc)
         {

@@ -1,17 +1,27 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Gateway.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// Opens the gateway's SQLite file read-only, independent of its schema: finds every row, in any table,
-/// that holds a given string. Proves "nothing stored" without knowing table names.
+/// Opens the gateway's SQLite file read-only, independent of its schema: walks every row of every table.
+/// Proves "nothing stored" and "stored exactly once" without knowing table names.
 /// </summary>
 public static class DatabaseInspector
 {
-    public static List<(string Table, string Row)> RowsContaining(string databasePath, string needle)
+    /// <summary>One row: its table, its text cells (blobs read as UTF-8), and a short description for messages.</summary>
+    public sealed record Row(string Table, IReadOnlyList<string> Texts, string[] Names, object?[] Values)
     {
-        var found = new List<(string, string)>();
-        if (!File.Exists(databasePath)) return found;
+        public string Describe() => string.Join(", ", Names.Select((name, i) =>
+        {
+            var v = Values[i] is null ? "null" : Convert.ToString(Values[i], CultureInfo.InvariantCulture) ?? "";
+            return $"{name}={(v.Length > 60 ? v[..60] + "…" : v)}";
+        }));
+    }
+
+    public static IEnumerable<Row> Rows(string databasePath)
+    {
+        if (!File.Exists(databasePath)) yield break;
         var cs = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         using var connection = new SqliteConnection(cs);
         connection.Open();
@@ -32,37 +42,25 @@ public static class DatabaseInspector
             using var cmd = connection.CreateCommand();
             cmd.CommandText = $"SELECT * FROM \"{table.Replace("\"", "\"\"")}\"";
             using var reader = cmd.ExecuteReader();
+            var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
             while (reader.Read())
             {
+                var values = new object?[reader.FieldCount];
+                var texts = new List<string>();
                 for (var i = 0; i < reader.FieldCount; i++)
                 {
-                    if (reader.IsDBNull(i)) continue;
-                    var value = reader.GetValue(i) switch
-                    {
-                        string s => s,
-                        byte[] b => System.Text.Encoding.UTF8.GetString(b),
-                        _ => null,
-                    };
-                    if (value is not null && value.Contains(needle, StringComparison.Ordinal))
-                    {
-                        found.Add((table, DescribeRow(reader)));
-                        break;
-                    }
+                    values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                    if (values[i] is string s) texts.Add(s);
+                    else if (values[i] is byte[] b) texts.Add(System.Text.Encoding.UTF8.GetString(b));
                 }
+                yield return new Row(table, texts, names, values);
             }
         }
-        return found;
     }
 
-    private static string DescribeRow(SqliteDataReader reader)
-    {
-        var cells = new List<string>();
-        for (var i = 0; i < reader.FieldCount; i++)
-        {
-            var v = reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? "";
-            if (v.Length > 60) v = v[..60] + "…";
-            cells.Add($"{reader.GetName(i)}={v}");
-        }
-        return string.Join(", ", cells);
-    }
+    public static List<(string Table, string Row)> RowsContaining(string databasePath, string needle) =>
+        Rows(databasePath)
+            .Where(r => r.Texts.Any(t => t.Contains(needle, StringComparison.Ordinal)))
+            .Select(r => (r.Table, r.Describe()))
+            .ToList();
 }
