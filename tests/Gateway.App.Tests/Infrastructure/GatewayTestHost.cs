@@ -285,9 +285,16 @@ public sealed class GatewayTestHost : IAsyncDisposable
         QueryAsync<ConversationRow>($"{ConversationRow.Select} WHERE urn = @urn ORDER BY created_at, id", new { urn });
 
     /// <summary>Arranges a resident who registered their commune earlier.</summary>
-    public Task AddResidentAsync(string urn, string? communeCode, bool optedOut = false) => ExecuteAsync(
-        "INSERT INTO residents (id, urn, commune_code, opted_out, awaiting_commune, following, created_at, updated_at) VALUES (@id, @urn, @communeCode, @optedOut, 0, 1, @now, @now)",
-        new { id = Guid.CreateVersion7().ToString(), urn, communeCode, optedOut = optedOut ? 1 : 0, now = Time.NowMs() });
+    public async Task AddResidentAsync(string urn, string? communeCode, bool optedOut = false)
+    {
+        var id = Guid.CreateVersion7().ToString();
+        await ExecuteAsync(
+            "INSERT INTO residents (id, urn, commune_code, opted_out, awaiting_commune, following, created_at, updated_at) VALUES (@id, @urn, @communeCode, @optedOut, 0, 1, @now, @now)",
+            new { id, urn, communeCode, optedOut = optedOut ? 1 : 0, now = Time.NowMs() });
+        await ExecuteAsync(
+            "INSERT INTO resident_addresses (urn, resident_id, scheme, following, created_at) VALUES (@urn, @id, @scheme, 1, @now)",
+            new { id, urn, scheme = urn[..urn.IndexOf(':')], now = Time.NowMs() });
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -95,6 +95,6 @@ public sealed class StatusWriterTests(ITestOutputHelper output) : IAsyncLifetime
 
         await _host.Get<StatusWriter>().ApplyAsync(new FollowChanged(Urn.ZaloUser("8414293847283"), false, null), CancellationToken.None);
 
-        Assert.Equal(0, await _host.ScalarAsync<long>("SELECT following FROM residents WHERE urn = 'zalo:8414293847283'"));
+        Assert.Equal(0, await _host.ScalarAsync<long>("SELECT following FROM resident_addresses WHERE urn = 'zalo:8414293847283'"));
     }
 }

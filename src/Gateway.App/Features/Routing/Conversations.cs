@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Gateway.App.Features.Residents;
 
 namespace Gateway.App.Features.Routing;
 

@@ -1,4 +1,5 @@
 using Dapper;
+using Gateway.App.Features.Residents;
 using Gateway.App.Infrastructure;
 using Gateway.App.Infrastructure.Database;
 using Gateway.App.Infrastructure.Outbox;
@@ -48,7 +49,7 @@ public sealed class HeldMessageEscalator(Db db, TimeProvider time, IOptions<Rout
                 "SELECT id FROM messages WHERE urn = @urn AND direction = 'in' AND status = 'held' AND created_at <= @cutoff ORDER BY created_at",
                 new { urn = group.Key, cutoff }, tx)).Select(Guid.Parse).ToList();
             if (stillHeld.Count == 0) continue;
-            var resident = await Residents.GetOrCreateAsync(c, tx, group.Key, now);
+            var resident = await ResidentStore.GetOrCreateAsync(c, tx, group.Key, now);
             var step = new RouteInboundMessageConsumer.RoutingStep(c, tx, db.Dialect, now, group.First(), toPublish);
             await RouteInboundMessageConsumer.DeliverHeldToTriageAsync(step, resident, options.Value.TriageProvince, stillHeld);
             await tx.CommitAsync(ct);

@@ -3,6 +3,7 @@ using Dapper;
 using Gateway.App.Features.Channels;
 using Gateway.App.Features.Directory;
 using Gateway.App.Features.Outbound;
+using Gateway.App.Features.Residents;
 using Gateway.App.Infrastructure;
 using Gateway.App.Infrastructure.Database;
 using Gateway.App.Infrastructure.Outbox;
@@ -70,7 +71,8 @@ public sealed class RouteInboundMessageConsumer(
             "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, status AS Status FROM messages WHERE id = @Id",
             new { Id = messageId.ToString() }, tx);
         var step = new RoutingStep(connection, tx, db.Dialect, now, message, toPublish);
-        var resident = await Residents.GetOrCreateAsync(connection, tx, message.Urn, now);
+        var resident = await ResidentStore.GetOrCreateAsync(connection, tx, message.Urn, now);
+        await ResidentStore.TouchInboundAsync(connection, tx, message.Urn, now);
         await RouteAsync(step, resident);
     }
 
@@ -79,7 +81,7 @@ public sealed class RouteInboundMessageConsumer(
         var text = step.Message.Text;
         if (Keywords.IsOptOut(text))
         {
-            await Residents.OptOutAsync(step.Connection, step.Tx, resident.Id, step.Now);
+            await ResidentStore.OptOutAsync(step.Connection, step.Tx, resident.Id, step.Now);
             await step.MarkAsync("keyword");
             await step.SendAsync(Prompts.OptedOut, "ack");
             return;
@@ -114,7 +116,7 @@ public sealed class RouteInboundMessageConsumer(
         }
 
         await step.MarkAsync("held");
-        await Residents.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, null, step.Now);
+        await ResidentStore.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, null, step.Now);
         await step.SendAsync(ask, "prompt");
     }
 
@@ -141,11 +143,11 @@ public sealed class RouteInboundMessageConsumer(
                 await SetCommuneAndReleaseAsync(step, resident, found.Commune.Code);
                 break;
             case CommuneMatch.Ambiguous ambiguous:
-                await Residents.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, ambiguous.Candidates.Select(c => c.Code), step.Now);
+                await ResidentStore.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, ambiguous.Candidates.Select(c => c.Code), step.Now);
                 await step.SendAsync(directory.DescribeChoices(ambiguous.Candidates), "prompt");
                 break;
             default:
-                if (askAgainOnNotFound) await Residents.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, null, step.Now);
+                if (askAgainOnNotFound) await ResidentStore.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, null, step.Now);
                 await step.SendAsync(Prompts.NotFound(named), "prompt");
                 break;
         }
@@ -154,7 +156,7 @@ public sealed class RouteInboundMessageConsumer(
     private async Task SetCommuneAndReleaseAsync(RoutingStep step, Resident resident, string communeCode)
     {
         var commune = directory.FindCommune(communeCode)!;
-        await Residents.SetCommuneAsync(step.Connection, step.Tx, resident.Id, commune.Code, step.Now);
+        await ResidentStore.SetCommuneAsync(step.Connection, step.Tx, resident.Id, commune.Code, step.Now);
         var held = (await step.Connection.QueryAsync<string>(
             "SELECT id FROM messages WHERE urn = @Urn AND direction = 'in' AND status = 'held' ORDER BY created_at",
             new { resident.Urn }, step.Tx)).Select(Guid.Parse).ToList();

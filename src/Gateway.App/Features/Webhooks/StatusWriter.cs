@@ -1,4 +1,5 @@
 using Dapper;
+using Gateway.App.Features.Residents;
 using Gateway.App.Infrastructure;
 using Gateway.App.Infrastructure.Database;
 using Gateway.Channels;
@@ -49,8 +50,6 @@ public sealed class StatusWriter(Db db, TimeProvider time)
     {
         await using var connection = await db.OpenAsync(ct);
         using var writing = await db.WriteLockAsync(ct: ct);
-        await connection.ExecuteAsync(
-            "UPDATE residents SET following = @Following, updated_at = @Now WHERE urn = @Urn",
-            new { Following = follow.Following, Now = time.NowMs(), Urn = follow.Resident.ToString() });
+        await ResidentStore.SetFollowingAsync(connection, null, follow.Resident.ToString(), follow.Following, time.NowMs());
     }
 }
