@@ -42,6 +42,7 @@ public static class GatewaySetup
     {
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
         services.AddSingleton<OutboxPublisher>();
+        services.AddSingleton<DbWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
         services.AddHostedService<OutboxSweeper>();
         services.AddHostedService<UnfinishedWorkRecovery>();

@@ -1,5 +1,6 @@
 using Dapper;
 using Gateway.App.Infrastructure;
+using Gateway.App.Infrastructure.Background;
 using Gateway.App.Infrastructure.Database;
 using Gateway.App.Infrastructure.Outbox;
 using Gateway.Contracts;
@@ -12,59 +13,39 @@ namespace Gateway.App.Features.Outbound;
 /// settles messages a crash left in <c>sending</c>: they become <c>unknown</c>, never re-sent blindly,
 /// because the provider may already have them.
 /// </summary>
-public sealed class OutboundRetrySweeper(Db db, OutboxPublisher outbox, TimeProvider time, IOptions<OutboundOptions> options, ILogger<OutboundRetrySweeper> logger) : BackgroundService
+public sealed class OutboundRetrySweeper(Db db, DbWriter writer, TimeProvider time, IOptions<OutboundOptions> options, ILogger<OutboundRetrySweeper> logger)
+    : PeriodicWork(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await using var connection = await db.OpenAsync(stoppingToken);
-            var settled = await connection.ExecuteAsync(
-                "UPDATE messages SET status = 'unknown', error_code = 'interrupted', error_message = 'The gateway stopped during the provider call', updated_at = @now WHERE direction = 'out' AND status = 'sending'",
-                new { now = time.NowMs() });
-            if (settled > 0) logger.LogWarning("{Count} sends were interrupted by a stop; marked unknown for review", settled);
-        }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-        {
-            logger.LogWarning(ex, "Could not settle interrupted sends");
-        }
+    protected override TimeSpan Interval => options.Value.RetrySweepInterval;
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Retry sweep failed");
-            }
-            await Task.Delay(options.Value.RetrySweepInterval, time, stoppingToken);
-        }
+    protected override async Task RunOnceAsync(bool first, CancellationToken ct)
+    {
+        if (first) await SettleInterruptedAsync(ct);
+        await SweepAsync(ct);
     }
 
-    public async Task<int> SweepAsync(CancellationToken ct)
+    private async Task SettleInterruptedAsync(CancellationToken ct)
     {
-        var now = time.NowMs();
-        var entries = new List<OutboxEntry>();
-        await using (var connection = await db.OpenAsync(ct))
-        using (await db.WriteLockAsync(ct: ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        await using var connection = await db.OpenAsync(ct);
+        using var writing = await db.WriteLockAsync(ct: ct);
+        var settled = await connection.ExecuteAsync(
+            "UPDATE messages SET status = 'unknown', error_code = 'interrupted', error_message = 'The gateway stopped during the provider call', updated_at = @now WHERE direction = 'out' AND status = 'sending'",
+            new { now = time.NowMs() });
+        if (settled > 0) Logger.LogWarning("{Count} sends were interrupted by a stop; marked unknown for review", settled);
+    }
+
+    public Task<int> SweepAsync(CancellationToken ct) =>
+        writer.WriteAsync(async w =>
         {
-            var due = (await connection.QueryAsync<string>(
-                $"SELECT {db.Dialect.TopPrefix("200")} id FROM messages WHERE direction = 'out' AND status = 'retrying' AND next_attempt_at <= @now ORDER BY next_attempt_at {db.Dialect.LimitSuffix("200")}",
-                new { now }, tx)).ToList();
+            var due = (await w.Connection.QueryAsync<string>(
+                $"SELECT {w.Dialect.TopPrefix("200")} id FROM messages WHERE direction = 'out' AND status = 'retrying' AND next_attempt_at <= @now ORDER BY next_attempt_at {w.Dialect.LimitSuffix("200")}",
+                new { now = w.Now }, w.Tx)).ToList();
             foreach (var id in due)
             {
                 // Pushing next_attempt_at forward keeps the next sweep from issuing it again while it is in flight.
-                await connection.ExecuteAsync("UPDATE messages SET next_attempt_at = @later WHERE id = @id", new { later = now + 60_000, id }, tx);
-                var entry = OutboxEntry.For(new SendOutboundMessage(Guid.Parse(id)));
-                await entry.WriteAsync(connection, tx, now);
-                entries.Add(entry);
+                await w.Connection.ExecuteAsync("UPDATE messages SET next_attempt_at = @later WHERE id = @id", new { later = w.Now + 60_000, id }, w.Tx);
+                await w.PublishAsync(new SendOutboundMessage(Guid.Parse(id)));
             }
-            await tx.CommitAsync(ct);
-        }
-        outbox.Enqueue(entries);
-        return entries.Count;
-    }
+            return due.Count;
+        }, ct: ct);
 }

@@ -22,7 +22,7 @@ public static class RepliesApi
     public static IEndpointRouteBuilder MapRepliesApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/conversations/{id:guid}/replies", async (Guid id, ReplyRequest body, HttpContext http,
-            InboxQueries queries, Db db, TimeProvider time, OutboxPublisher outbox, AuditLog audit) =>
+            InboxQueries queries, DbWriter writer, AuditLog audit) =>
         {
             var official = Official.From(http.User)!;
             var text = body.Text is null ? "" : VietText.Normalize(body.Text);
@@ -38,7 +38,7 @@ public static class RepliesApi
                 return Results.Problem(statusCode: 404, title: "No such conversation");
             }
 
-            var result = await SendAsync(db, time, outbox, row, text, official.Username, key.Length == 0 ? null : key);
+            var result = await SendAsync(writer, row, text, official.Username, key.Length == 0 ? null : key);
             await audit.WriteAsync(official.Username, "conversation.reply", $"conversation:{id}", "ok", result.Entry is null ? $"repeat of {result.Id}" : $"message:{result.Id}");
             var messages = await queries.MessagesAsync(id);
             var message = messages.First(m => m.Id == result.Id.ToString()).ToDto();
@@ -47,23 +47,16 @@ public static class RepliesApi
         return app;
     }
 
-    public static async Task<(Guid Id, OutboxEntry? Entry)> SendAsync(Db db, TimeProvider time, OutboxPublisher outbox,
-        ConversationRow conversation, string text, string author, string? idempotencyKey)
-    {
-        var now = time.NowMs();
-        (Guid Id, OutboxEntry? Entry) result;
-        await using (var c = await db.OpenAsync())
-        using (await db.WriteLockAsync())
-        await using (var tx = await c.BeginTransactionAsync())
+    public static Task<(Guid Id, OutboxEntry? Entry)> SendAsync(DbWriter writer,
+        ConversationRow conversation, string text, string author, string? idempotencyKey) =>
+        writer.WriteAsync(async w =>
         {
-            result = await OutboundQueue.EnqueueAsync(c, tx, db.Dialect, now,
+            var result = await OutboundQueue.EnqueueAsync(w.Connection, w.Tx, w.Dialect, w.Now,
                 new NewOutbound(conversation.ChannelKey, conversation.Urn, text, "reply", Guid.Parse(conversation.Id), author, idempotencyKey));
-            if (result.Entry is not null)
-                await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE conversations SET last_message_at = @now, updated_at = @now WHERE id = @id",
-                    new { now, id = conversation.Id }, tx);
-            await tx.CommitAsync();
-        }
-        if (result.Entry is not null) outbox.Enqueue(result.Entry);
-        return result;
-    }
+            if (result.Entry is null) return result;
+            w.Publish(result.Entry);
+            await Dapper.SqlMapper.ExecuteAsync(w.Connection, "UPDATE conversations SET last_message_at = @now, updated_at = @now WHERE id = @id",
+                new { now = w.Now, id = conversation.Id }, w.Tx);
+            return result;
+        });
 }

@@ -21,7 +21,7 @@ namespace Gateway.App.Features.Routing;
 /// </summary>
 public sealed class RouteInboundMessageConsumer(
     Db db, TimeProvider time, ChannelCatalog channels, CommuneDirectory directory,
-    OutboxPublisher outbox, ILogger<RouteInboundMessageConsumer> logger) : IConsumer<Batch<InboundMessageReceived>>
+    DbWriter writer, ILogger<RouteInboundMessageConsumer> logger) : IConsumer<Batch<InboundMessageReceived>>
 {
     /// <summary>
     /// Routes a batch in one transaction (one commit for up to 64 messages: on SQLite a commit per message
@@ -44,23 +44,16 @@ public sealed class RouteInboundMessageConsumer(
         }
     }
 
-    private async Task RouteInOneTransactionAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
-    {
-        var now = time.NowMs();
-        var toPublish = new List<OutboxEntry>();
-        await using var connection = await db.OpenAsync(ct);
-        using (await db.WriteLockAsync(ct: ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+    private Task RouteInOneTransactionAsync(IReadOnlyList<Guid> ids, CancellationToken ct) =>
+        writer.WriteAsync(async w =>
         {
             foreach (var id in ids)
-                await RouteOneAsync(connection, tx, id, now, toPublish);
-            await tx.CommitAsync(ct);
-        }
-        outbox.Enqueue(toPublish);
-    }
+                await RouteOneAsync(w, id);
+        }, ct: ct);
 
-    private async Task RouteOneAsync(DbConnection connection, DbTransaction tx, Guid messageId, long now, List<OutboxEntry> toPublish)
+    private async Task RouteOneAsync(WriteTransaction w, Guid messageId)
     {
+        var (connection, tx, now) = (w.Connection, w.Tx, w.Now);
         // Touching the row first takes its write lock (SQL Server), so a concurrent copy of this event waits
         // here and then finds the message handled; on SQLite the write gate already serializes.
         var claimed = await connection.ExecuteAsync(
@@ -70,7 +63,7 @@ public sealed class RouteInboundMessageConsumer(
         var message = await connection.QuerySingleAsync<InboundRow>(
             "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, status AS Status FROM messages WHERE id = @Id",
             new { Id = messageId.ToString() }, tx);
-        var step = new RoutingStep(connection, tx, db.Dialect, now, message, toPublish);
+        var step = new RoutingStep(w, message);
         var resident = await ResidentStore.GetOrCreateAsync(connection, tx, message.Urn, now);
         await ResidentStore.TouchInboundAsync(connection, tx, message.Urn, now);
         await RouteAsync(step, resident);
@@ -194,16 +187,20 @@ public sealed class RouteInboundMessageConsumer(
     }
 
     /// <summary>One routing decision's transaction, the message it is about, and what to publish after commit.</summary>
-    internal sealed record RoutingStep(DbConnection Connection, DbTransaction Tx, SqlDialect Dialect, long Now, InboundRow Message, List<OutboxEntry> ToPublish)
+    internal sealed record RoutingStep(WriteTransaction Write, InboundRow Message)
     {
+        public DbConnection Connection => Write.Connection;
+        public DbTransaction Tx => Write.Tx;
+        public long Now => Write.Now;
+
         public Task MarkAsync(string status) =>
             Connection.ExecuteAsync("UPDATE messages SET status = @status, updated_at = @Now WHERE id = @Id", new { status, Now, Message.Id }, Tx);
 
         public async Task SendAsync(string text, string kind, Guid? conversationId = null)
         {
-            var (_, entry) = await OutboundQueue.EnqueueAsync(Connection, Tx, Dialect, Now,
+            var (_, entry) = await OutboundQueue.EnqueueAsync(Connection, Tx, Write.Dialect, Now,
                 new NewOutbound(Message.ChannelKey, Message.Urn, text, kind, conversationId));
-            if (entry is not null) ToPublish.Add(entry);
+            if (entry is not null) Write.Publish(entry);
         }
     }
 }

@@ -48,7 +48,7 @@ public static class ConversationPages
                 return await RenderAsync(page, d, row, text, key, $"Trả lời dài quá {RepliesApi.MaxLength} ký tự.", null, StatusCodes.Status400BadRequest);
 
             // The key was generated when the form was rendered: a double tap or a re-sent POST sends once.
-            var result = await RepliesApi.SendAsync(d.Db, d.Time, d.Outbox, row, text, page.Official.Username, key);
+            var result = await RepliesApi.SendAsync(d.Writer, row, text, page.Official.Username, key);
             await d.Audit.WriteAsync(page.Official.Username, "conversation.reply", $"conversation:{id}", "ok",
                 result.Entry is null ? $"repeat of {result.Id}" : $"message:{result.Id}");
             return WebPages.SeeOther($"/conversations/{id}?sent=1#last");
@@ -75,7 +75,7 @@ public static class ConversationPages
     }
 
     /// <summary>What the handlers need, resolved from DI in one parameter.</summary>
-    public sealed record Deps(InboxQueries Queries, WebQueries Web, Db Db, TimeProvider Time, OutboxPublisher Outbox,
+    public sealed record Deps(InboxQueries Queries, WebQueries Web, Db Db, TimeProvider Time, DbWriter Writer,
         AuditLog Audit, CommuneDirectory Directory, ChannelCatalog Channels);
 
     private static string NewKey() => "web-" + Guid.CreateVersion7().ToString("N");

@@ -18,7 +18,7 @@ public enum StoreOutcome { Stored, Duplicate }
 /// committed before it is answered, but concurrent webhooks share one transaction (one fsync), which is
 /// what lifts ingest from ~2.7k/s (a commit each) to the HTTP ceiling.
 /// </summary>
-public sealed class InboundWriter(Db db, OutboxPublisher outbox, TimeProvider time, ILogger<InboundWriter> logger) : BackgroundService
+public sealed class InboundWriter(Db db, DbWriter writer, ILogger<InboundWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 1024;
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(16 * MaxBatch)
@@ -86,16 +86,13 @@ public sealed class InboundWriter(Db db, OutboxPublisher outbox, TimeProvider ti
 
     private async Task WriteBatchAsync(DbConnection connection, IReadOnlyList<Pending> batch, CancellationToken ct)
     {
-        var now = time.NowMs();
-        var outcomes = new StoreOutcome[batch.Count];
-        var entries = new List<OutboxEntry>(batch.Count);
         var insert = db.Dialect.InsertIgnore("messages",
             "id, direction, kind, channel_key, urn, provider_message_id, raw_text, text, attachments, status, attempts, created_at, updated_at",
             "@Id, 'in', 'resident', @ChannelKey, @Urn, @ProviderMessageId, @RawText, @Text, @Attachments, 'received', 0, @Now, @Now",
             "channel_key = @ChannelKey AND direction = 'in' AND provider_message_id = @ProviderMessageId");
-        using (await db.WriteLockAsync(urgent: true, ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        var outcomes = await writer.WriteAsync(connection, async w =>
         {
+            var outcomes = new StoreOutcome[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
                 var (channelKey, m, _) = batch[i];
@@ -109,21 +106,18 @@ public sealed class InboundWriter(Db db, OutboxPublisher outbox, TimeProvider ti
                     m.RawText,
                     m.Text,
                     Attachments = Attachments(m),
-                    Now = now,
-                }, tx);
+                    w.Now,
+                }, w.Tx);
                 if (rows == 1)
                 {
-                    var entry = OutboxEntry.For(new InboundMessageReceived(id, channelKey, ResidentKey.Of(m.From.ToString())));
-                    await entry.WriteAsync(connection, tx, now);
-                    entries.Add(entry);
+                    await w.PublishAsync(new InboundMessageReceived(id, channelKey, ResidentKey.Of(m.From.ToString())));
                     outcomes[i] = StoreOutcome.Stored;
                 }
                 else outcomes[i] = StoreOutcome.Duplicate;
             }
-            await tx.CommitAsync(ct);
-        }
+            return outcomes;
+        }, urgent: true, ct);
         for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
-        outbox.Enqueue(entries);
     }
 
     private static string? Attachments(MessageReceived m)

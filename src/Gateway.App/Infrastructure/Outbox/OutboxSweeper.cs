@@ -1,4 +1,5 @@
 using Dapper;
+using Gateway.App.Infrastructure.Background;
 using Gateway.App.Infrastructure.Database;
 using Microsoft.Extensions.Options;
 
@@ -17,26 +18,16 @@ public sealed class OutboxOptions
 }
 
 /// <summary>On start and then periodically, publishes outbox rows that the fast path did not.</summary>
-public sealed class OutboxSweeper(Db db, OutboxPublisher publisher, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxSweeper> logger) : BackgroundService
+public sealed class OutboxSweeper(Db db, OutboxPublisher publisher, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxSweeper> logger)
+    : PeriodicWork(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override async Task RunOnceAsync(bool first, CancellationToken ct)
     {
-        var first = true;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                // At start every row is orphaned (the process that wrote it is gone), whatever its age.
-                var swept = await SweepAsync(first ? TimeSpan.Zero : options.Value.MinAge, stoppingToken);
-                if (swept > 0) logger.LogInformation("Outbox sweeper published {Count} pending entries", swept);
-                first = false;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Outbox sweep failed; retrying in {Interval}", options.Value.SweepInterval);
-            }
-            await Task.Delay(options.Value.SweepInterval, time, stoppingToken);
-        }
+        // At start every row is orphaned (the process that wrote it is gone), whatever its age.
+        var swept = await SweepAsync(first ? TimeSpan.Zero : options.Value.MinAge, ct);
+        if (swept > 0) Logger.LogInformation("Outbox sweeper published {Count} pending entries", swept);
     }
 
     public async Task<int> SweepAsync(TimeSpan minAge, CancellationToken ct)

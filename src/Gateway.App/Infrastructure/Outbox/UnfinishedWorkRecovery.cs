@@ -1,5 +1,6 @@
 using Dapper;
 using Gateway.App.Features.Routing;
+using Gateway.App.Infrastructure.Background;
 using Gateway.App.Infrastructure.Database;
 using Gateway.Contracts;
 using MassTransit;
@@ -15,27 +16,16 @@ namespace Gateway.App.Infrastructure.Outbox;
 /// idempotent and sends are claimed before the provider call, so a second copy does nothing.
 /// </summary>
 public sealed class UnfinishedWorkRecovery(Db db, IServiceScopeFactory scopes, TimeProvider time,
-    IOptions<OutboxOptions> options, ILogger<UnfinishedWorkRecovery> logger) : BackgroundService
+    IOptions<OutboxOptions> options, ILogger<UnfinishedWorkRecovery> logger) : PeriodicWork(time, logger)
 {
     private const int Page = 1000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.StaleSweepInterval;
+
+    protected override async Task RunOnceAsync(bool first, CancellationToken ct)
     {
-        var first = true;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var reissued = await RecoverAsync(first ? TimeSpan.Zero : options.Value.StaleAfter, stoppingToken);
-                if (reissued > 0) logger.LogInformation("Re-issued {Count} unfinished messages", reissued);
-                first = false;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Recovering unfinished messages failed; retrying");
-            }
-            await Task.Delay(options.Value.StaleSweepInterval, time, stoppingToken);
-        }
+        var reissued = await RecoverAsync(first ? TimeSpan.Zero : options.Value.StaleAfter, ct);
+        if (reissued > 0) Logger.LogInformation("Re-issued {Count} unfinished messages", reissued);
     }
 
     /// <param name="olderThan">Zero at start: every unfinished row belongs to a process that is gone.</param>
