@@ -1,3 +1,4 @@
+using Gateway.Channels;
 using Gateway.App.Features.Channels;
 using Gateway.App.Features.Demo;
 using Gateway.App.Infrastructure.Database;
@@ -37,7 +38,7 @@ public static class Startup
         Console.WriteLine();
         Console.WriteLine("  Gateway is running.");
         Console.WriteLine($"    Inbox:      {url}/login");
-        if (channels.All.Any(c => c.Type == "simulator"))
+        if (channels.All.Any(c => c.Type == ChannelTypes.Simulator))
             Console.WriteLine($"    Simulator:  {url}/simulator   (a resident's phone)");
         if (demo.Password is not null)
         {

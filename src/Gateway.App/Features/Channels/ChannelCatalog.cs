@@ -43,8 +43,8 @@ public sealed class ChannelCatalog
     {
         string[] required = o.Type switch
         {
-            "twilio" => [nameof(o.AccountSid), nameof(o.AuthToken)],
-            "zalo" => [nameof(o.AppId), nameof(o.OaSecretKey)],
+            ChannelTypes.Twilio => [nameof(o.AccountSid), nameof(o.AuthToken)],
+            ChannelTypes.Zalo => [nameof(o.AppId), nameof(o.OaSecretKey)],
             _ => [],
         };
         foreach (var name in required)

@@ -7,7 +7,7 @@ namespace Gateway.App.Features.Inbox;
 /// <summary>Reads for the inbox API and pages. Access checks happen in the callers, before these run.</summary>
 public sealed class InboxQueries(Db db, TimeProvider time)
 {
-    public static readonly string[] Statuses = ["open", "pending", "resolved"];
+    public static readonly string[] Statuses = ConversationStatus.All;
 
     /// <param name="communeCode">A commune's inbox; null with a province for its triage inbox.</param>
     public async Task<IReadOnlyList<ConversationRow>> ListAsync(string? communeCode, string? provinceCode, string? status, int page, int pageSize)
@@ -54,7 +54,7 @@ public sealed class InboxQueries(Db db, TimeProvider time)
     /// </summary>
     public async Task<StatusChange> SetStatusAsync(ConversationRow row, string status)
     {
-        var openKey = status == "resolved" ? null : $"{row.ResidentId}|{row.CommuneCode ?? "triage:" + row.ProvinceCode}";
+        var openKey = status == ConversationStatus.Resolved ? null : $"{row.ResidentId}|{row.CommuneCode ?? "triage:" + row.ProvinceCode}";
         await using var c = await db.OpenAsync();
         using var writing = await db.WriteLockAsync();
         try

@@ -1,3 +1,4 @@
+using Gateway.App.Features.Messages;
 using Dapper;
 using Gateway.App.Features.Channels;
 using Gateway.App.Infrastructure;
@@ -86,7 +87,7 @@ public sealed class SendOutboundMessageConsumer(
             case SendResult.Sent sent:
                 await connection.ExecuteAsync(
                     "UPDATE messages SET status = @Status, provider_message_id = @Pid, error_code = NULL, error_message = NULL, updated_at = @now WHERE id = @Id AND status = 'sending'",
-                    new { Status = sent.Status is DeliveryStatus.Queued or DeliveryStatus.Sending ? "sent" : sent.Status.ToString().ToLowerInvariant(), Pid = sent.ProviderMessageId, now, row.Id }, tx);
+                    new { Status = sent.Status is DeliveryStatus.Queued or DeliveryStatus.Sending ? MessageStatus.Sent : sent.Status.ToString().ToLowerInvariant(), Pid = sent.ProviderMessageId, now, row.Id }, tx);
                 logger.LogInformation("Sent message {MessageId} via {Channel} to {To}", row.Id, row.ChannelKey, Urn.Parse(row.Urn).Masked);
                 break;
             case SendResult.Failed failed when failed.Retryable && row.Attempts < options.Value.MaxAttempts:

@@ -1,3 +1,4 @@
+using Gateway.App.Features.Messages;
 using Gateway.App.Features.Audit;
 using Gateway.App.Features.Auth;
 using Gateway.App.Features.Inbox;
@@ -52,7 +53,7 @@ public static class RepliesApi
         writer.WriteAsync(async w =>
         {
             var result = await OutboundQueue.EnqueueAsync(w.Connection, w.Tx, w.Dialect, w.Now,
-                new NewOutbound(conversation.ChannelKey, conversation.Urn, text, "reply", Guid.Parse(conversation.Id), author, idempotencyKey));
+                new NewOutbound(conversation.ChannelKey, conversation.Urn, text, MessageKind.Reply, Guid.Parse(conversation.Id), author, idempotencyKey));
             if (result.Entry is null) return result;
             w.Publish(result.Entry);
             await Dapper.SqlMapper.ExecuteAsync(w.Connection, "UPDATE conversations SET last_message_at = @now, updated_at = @now WHERE id = @id",

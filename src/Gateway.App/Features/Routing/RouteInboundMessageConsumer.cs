@@ -1,3 +1,4 @@
+using Gateway.App.Features.Messages;
 using System.Data.Common;
 using Dapper;
 using Gateway.App.Features.Channels;
@@ -75,8 +76,8 @@ public sealed class RouteInboundMessageConsumer(
         if (Keywords.IsOptOut(text))
         {
             await ResidentStore.OptOutAsync(step.Connection, step.Tx, resident.Id, step.Now);
-            await step.MarkAsync("keyword");
-            await step.SendAsync(Prompts.OptedOut, "ack");
+            await step.MarkAsync(MessageStatus.Keyword);
+            await step.SendAsync(Prompts.OptedOut, MessageKind.Ack);
             return;
         }
 
@@ -85,7 +86,7 @@ public sealed class RouteInboundMessageConsumer(
         var registration = Keywords.TryRegistration(text, out var named) ? named : null;
         if (registration is not null && directory.Resolve(registration) is not CommuneMatch.NotFound)
         {
-            await step.MarkAsync("keyword");
+            await step.MarkAsync(MessageStatus.Keyword);
             await ChooseCommuneAsync(step, resident, registration, askAgainOnNotFound: true);
             return;
         }
@@ -96,8 +97,8 @@ public sealed class RouteInboundMessageConsumer(
             var answered = await TryAnswerAsync(step, resident, text);
             if (answered) return;
             // Not an answer: another question. Hold it with the first and ask again.
-            await step.MarkAsync("held");
-            await step.SendAsync(ask, "prompt");
+            await step.MarkAsync(MessageStatus.Held);
+            await step.SendAsync(ask, MessageKind.Prompt);
             return;
         }
 
@@ -108,9 +109,9 @@ public sealed class RouteInboundMessageConsumer(
             return;
         }
 
-        await step.MarkAsync("held");
+        await step.MarkAsync(MessageStatus.Held);
         await ResidentStore.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, null, step.Now);
-        await step.SendAsync(ask, "prompt");
+        await step.SendAsync(ask, MessageKind.Prompt);
     }
 
     /// <summary>The resident was asked for their commune: a number picks an offered choice, else a name.</summary>
@@ -118,12 +119,12 @@ public sealed class RouteInboundMessageConsumer(
     {
         if (Keywords.Choice(text) is { } n && n <= resident.Choices.Count)
         {
-            await step.MarkAsync("keyword");
+            await step.MarkAsync(MessageStatus.Keyword);
             await SetCommuneAndReleaseAsync(step, resident, resident.Choices[n - 1]);
             return true;
         }
         if (directory.Resolve(text) is CommuneMatch.NotFound) return false;
-        await step.MarkAsync("keyword");
+        await step.MarkAsync(MessageStatus.Keyword);
         await ChooseCommuneAsync(step, resident, text, askAgainOnNotFound: false);
         return true;
     }
@@ -137,11 +138,11 @@ public sealed class RouteInboundMessageConsumer(
                 break;
             case CommuneMatch.Ambiguous ambiguous:
                 await ResidentStore.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, ambiguous.Candidates.Select(c => c.Code), step.Now);
-                await step.SendAsync(directory.DescribeChoices(ambiguous.Candidates), "prompt");
+                await step.SendAsync(directory.DescribeChoices(ambiguous.Candidates), MessageKind.Prompt);
                 break;
             default:
                 if (askAgainOnNotFound) await ResidentStore.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, null, step.Now);
-                await step.SendAsync(Prompts.NotFound(named), "prompt");
+                await step.SendAsync(Prompts.NotFound(named), MessageKind.Prompt);
                 break;
         }
     }
@@ -156,7 +157,7 @@ public sealed class RouteInboundMessageConsumer(
         if (held.Count == 0)
         {
             var province = directory.FindProvince(commune.ProvinceCode);
-            await step.SendAsync(Prompts.Registered(commune.Name, province?.Name ?? commune.ProvinceCode), "ack");
+            await step.SendAsync(Prompts.Registered(commune.Name, province?.Name ?? commune.ProvinceCode), MessageKind.Ack);
             return;
         }
         await DeliverToInboxAsync(step, resident, commune.Code, commune.ProvinceCode, held);
@@ -170,7 +171,7 @@ public sealed class RouteInboundMessageConsumer(
         if (conversation.IsNew)
         {
             var inboxName = communeCode is null ? "Tỉnh" : "UBND xã";
-            await step.SendAsync(Prompts.Acknowledged(conversation.TrackingCode, inboxName), "ack", conversation.Id);
+            await step.SendAsync(Prompts.Acknowledged(conversation.TrackingCode, inboxName), MessageKind.Ack, conversation.Id);
         }
     }
 

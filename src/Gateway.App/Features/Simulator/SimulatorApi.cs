@@ -50,5 +50,5 @@ public static class SimulatorApi
         return app;
     }
 
-    private static ChannelInstance? Simulator(ChannelCatalog channels) => channels.All.FirstOrDefault(c => c.Type == "simulator");
+    private static ChannelInstance? Simulator(ChannelCatalog channels) => channels.All.FirstOrDefault(c => c.Type == ChannelTypes.Simulator);
 }

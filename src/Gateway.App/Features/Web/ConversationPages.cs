@@ -1,3 +1,4 @@
+using Gateway.Channels;
 using Gateway.App.Features.Audit;
 using Gateway.App.Features.Auth;
 using Gateway.App.Features.Channels;
@@ -93,7 +94,7 @@ public static class ConversationPages
     }
 
     private static readonly (string Status, string Label)[] StatusButtons =
-        [("open", "Mở lại"), ("pending", "Chuyển sang đang chờ"), ("resolved", "Đánh dấu đã giải quyết")];
+        [(ConversationStatus.Open, "Mở lại"), (ConversationStatus.Pending, "Chuyển sang đang chờ"), (ConversationStatus.Resolved, "Đánh dấu đã giải quyết")];
 
     private static async Task<IResult> RenderAsync(WebPage page, Deps d, ConversationRow row, string text, string key,
         string? error, string? notice, int status = StatusCodes.Status200OK)
@@ -101,7 +102,7 @@ public static class ConversationPages
         var messages = await d.Queries.MessagesAsync(Guid.Parse(row.Id));
         var dto = row.ToDto();
         var channelType = d.Channels.Find(row.ChannelKey)?.Type;
-        var isSms = channelType is "twilio" or "simulator";
+        var isSms = ChannelTypes.IsSms(channelType);
         var inbox = row.CommuneCode is null ? "Hộp phân loại (chưa rõ xã)" : d.Directory.FindCommune(row.CommuneCode)?.Name ?? row.CommuneCode;
 
         var items = messages.Select((m, i) =>

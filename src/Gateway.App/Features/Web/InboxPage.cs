@@ -66,7 +66,7 @@ public static class InboxPage
                 return "/inbox" + (q.Count == 0 ? "" : "?" + string.Join("&", q));
             }
 
-            var tabs = Join(new string?[] { null, "open", "pending", "resolved" }.Select(s =>
+            var tabs = Join(new string?[] { null, ConversationStatus.Open, ConversationStatus.Pending, ConversationStatus.Resolved }.Select(s =>
                 H($"<a href=\"{Link(s, commune, 1)}\"{(s == status ? new Raw(" class=on aria-current=page") : Raw.Empty)}>{(s is null ? "Tất cả" : Labels.ConversationStatus(s))}</a>")));
 
             var filter = Raw.Empty;

@@ -1,3 +1,8 @@
+using Conv = Gateway.App.Features.Inbox.ConversationStatus;
+using Kind = Gateway.App.Features.Messages.MessageKind;
+using Msg = Gateway.App.Features.Messages.MessageStatus;
+using Gateway.App.Features.Messages;
+using Gateway.Channels;
 using Gateway.Channels.Text;
 
 namespace Gateway.App.Features.Web;
@@ -7,42 +12,42 @@ public static class Labels
 {
     public static string ConversationStatus(string status) => status switch
     {
-        "open" => "Đang mở",
-        "pending" => "Đang chờ",
-        "resolved" => "Đã xong",
+        Conv.Open => "Đang mở",
+        Conv.Pending => "Đang chờ",
+        Conv.Resolved => "Đã xong",
         _ => status,
     };
 
     public static string MessageStatus(string direction, string status) => (direction, status) switch
     {
-        ("in", "held") => "chờ xác định xã",
-        ("in", _) => "đã nhận",
-        (_, "queued") => "chờ gửi",
-        (_, "sending") => "đang gửi",
-        (_, "retrying") => "đang gửi lại",
-        (_, "sent") => "đã gửi",
-        (_, "delivered") => "đã đến máy",
-        (_, "read") => "đã xem",
-        (_, "failed") => "gửi lỗi",
-        (_, "unknown") => "không rõ",
+        (MessageDirection.In, Msg.Held) => "chờ xác định xã",
+        (MessageDirection.In, _) => "đã nhận",
+        (_, Msg.Queued) => "chờ gửi",
+        (_, Msg.Sending) => "đang gửi",
+        (_, Msg.Retrying) => "đang gửi lại",
+        (_, Msg.Sent) => "đã gửi",
+        (_, Msg.Delivered) => "đã đến máy",
+        (_, Msg.Read) => "đã xem",
+        (_, Msg.Failed) => "gửi lỗi",
+        (_, Msg.Unknown) => "không rõ",
         _ => status,
     };
 
     public static string MessageKind(string kind) => kind switch
     {
-        "reply" => "Trả lời",
-        "ack" => "Tự động: xác nhận",
-        "prompt" => "Tự động: hỏi xã",
-        "notice" => "Thông báo",
-        "keyword" => "Từ khóa",
+        Kind.Reply => "Trả lời",
+        Kind.Ack => "Tự động: xác nhận",
+        Kind.Prompt => "Tự động: hỏi xã",
+        Kind.Notice => "Thông báo",
+        Msg.Keyword => "Từ khóa",
         _ => "",
     };
 
     public static string ChannelType(string? type) => type switch
     {
-        "twilio" => "SMS",
-        "zalo" => "Zalo",
-        "simulator" => "Mô phỏng",
+        ChannelTypes.Twilio => "SMS",
+        ChannelTypes.Zalo => "Zalo",
+        ChannelTypes.Simulator => "Mô phỏng",
         _ => "Kênh khác",
     };
 

@@ -77,7 +77,7 @@ public static class SimulatorPage
         return app;
     }
 
-    private static ChannelInstance? Simulator(ChannelCatalog channels) => channels.All.FirstOrDefault(c => c.Type == "simulator");
+    private static ChannelInstance? Simulator(ChannelCatalog channels) => channels.All.FirstOrDefault(c => c.Type == ChannelTypes.Simulator);
 
     private static async Task<Raw> ThreadAsync(WebQueries web, ChannelInstance channel, string e164)
     {

@@ -1,3 +1,4 @@
+using Gateway.App.Features.Messages;
 using Dapper;
 using Gateway.App.Features.Residents;
 using Gateway.App.Infrastructure;
@@ -13,11 +14,11 @@ public sealed class StatusWriter(Db db, TimeProvider time)
     private static readonly Dictionary<DeliveryStatus, string[]> MayFollow = new()
     {
         [DeliveryStatus.Queued] = [],
-        [DeliveryStatus.Sending] = ["queued"],
-        [DeliveryStatus.Sent] = ["queued", "sending", "retrying", "unknown"],
-        [DeliveryStatus.Delivered] = ["queued", "sending", "retrying", "unknown", "sent", "failed"],
-        [DeliveryStatus.Failed] = ["queued", "sending", "retrying", "unknown", "sent"],
-        [DeliveryStatus.Read] = ["queued", "sending", "retrying", "unknown", "sent", "delivered", "failed"],
+        [DeliveryStatus.Sending] = [MessageStatus.Queued],
+        [DeliveryStatus.Sent] = [MessageStatus.Queued, MessageStatus.Sending, MessageStatus.Retrying, MessageStatus.Unknown],
+        [DeliveryStatus.Delivered] = [MessageStatus.Queued, MessageStatus.Sending, MessageStatus.Retrying, MessageStatus.Unknown, MessageStatus.Sent, MessageStatus.Failed],
+        [DeliveryStatus.Failed] = [MessageStatus.Queued, MessageStatus.Sending, MessageStatus.Retrying, MessageStatus.Unknown, MessageStatus.Sent],
+        [DeliveryStatus.Read] = [MessageStatus.Queued, MessageStatus.Sending, MessageStatus.Retrying, MessageStatus.Unknown, MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Failed],
     };
 
     public static string Name(DeliveryStatus status) => status.ToString().ToLowerInvariant();
