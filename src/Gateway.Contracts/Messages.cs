@@ -9,3 +9,9 @@ public sealed record InboundMessageReceived(Guid MessageId, string ChannelKey, s
 
 /// <summary>Send one stored outbound message (a reply, an acknowledgement, a prompt or a notice).</summary>
 public sealed record SendOutboundMessage(Guid MessageId);
+
+/// <summary>
+/// Send the still-queued deliveries of one broadcast run whose ids fall in [FromDeliveryId, ToDeliveryId]: notices
+/// travel in chunks, never one bus message per resident.
+/// </summary>
+public sealed record SendNoticeChunk(Guid BroadcastId, int Run, long FromDeliveryId, long ToDeliveryId);

@@ -58,6 +58,7 @@ public static class GatewaySetup
         services.AddHostedService<HeldMessageEscalator>();
         services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section);
         services.AddHostedService<OutboundRetrySweeper>();
+        services.AddSingleton<OutboundSender>();
         services.AddSingleton<InboxQueries>();
         services.AddSingleton<AuditLog>();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);

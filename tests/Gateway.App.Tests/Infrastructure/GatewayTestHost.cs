@@ -95,6 +95,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
             ["Outbox:SweepInterval"] = Parked.ToString(),
             ["Outbox:StaleSweepInterval"] = Parked.ToString(),
             ["Outbound:RetrySweepInterval"] = Parked.ToString(),
+            ["Notices:SchedulerInterval"] = Parked.ToString(),
             ["Outbound:SendTimeout"] = "00:00:10",
         };
         if (twilio is not null)

@@ -5,6 +5,7 @@ using Gateway.App.Infrastructure;
 using Gateway.App.Infrastructure.Database;
 using Gateway.Channels;
 using Gateway.Contracts;
+using Gateway.App.Features.Outbound.Pacing;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -16,8 +17,7 @@ namespace Gateway.App.Features.Outbound;
 /// failure schedules the next attempt in the table; the retry sweeper picks it up when due.
 /// </summary>
 public sealed class SendOutboundMessageConsumer(
-    Db db, TimeProvider time, ChannelCatalog channels, IHttpClientFactory httpFactory,
-    IOptions<OutboundOptions> options, IOptions<GatewayOptions> gateway, ILogger<SendOutboundMessageConsumer> logger) : IConsumer<Batch<SendOutboundMessage>>
+    Db db, TimeProvider time, OutboundSender sender, ILogger<SendOutboundMessageConsumer> logger) : IConsumer<Batch<SendOutboundMessage>>
 {
     /// <summary>
     /// A batch is claimed in one transaction, sent concurrently, and recorded in one transaction: two
@@ -48,26 +48,8 @@ public sealed class SendOutboundMessageConsumer(
         await RecordAsync(rows, results);
     }
 
-    private async Task<SendResult> SendOneAsync(OutboundRow row, CancellationToken ct)
-    {
-        var channel = channels.Find(row.ChannelKey);
-        if (channel is null)
-            return new SendResult.Failed(false, "channel-missing", $"Channel '{row.ChannelKey}' is not configured");
-        var callback = $"{gateway.Value.PublicBaseUrl.TrimEnd('/')}/webhooks/{channel.Key}/status";
-        var message = new OutboundMessage(Guid.Parse(row.Id), Urn.Parse(row.Urn), row.Text, callback, row.Attempts);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.Value.SendTimeout);
-        try
-        {
-            return await channel.Adapter.SendAsync(message, channel.Options, httpFactory.CreateClient("channels"), timeout.Token);
-        }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
-        {
-            // Timeouts and network errors: the provider may or may not have the message; retrying is the
-            // lesser harm for a resident waiting on an answer.
-            return new SendResult.Failed(true, "transport", ex.GetType().Name);
-        }
-    }
+    private Task<SendResult> SendOneAsync(OutboundRow row, CancellationToken ct) =>
+        sender.SendAsync(Guid.Parse(row.Id), row.ChannelKey, row.Urn, row.Text, row.Attempts, SendPriority.Conversation, ct);
 
     private async Task RecordAsync(IReadOnlyList<OutboundRow> rows, IReadOnlyList<SendResult> results)
     {
@@ -90,30 +72,21 @@ public sealed class SendOutboundMessageConsumer(
                     new { Status = sent.Status is DeliveryStatus.Queued or DeliveryStatus.Sending ? MessageStatus.Sent : sent.Status.ToString().ToLowerInvariant(), Pid = sent.ProviderMessageId, now, row.Id }, tx);
                 logger.LogInformation("Sent message {MessageId} via {Channel} to {To}", row.Id, row.ChannelKey, Urn.Parse(row.Urn).Masked);
                 break;
-            case SendResult.Failed failed when failed.Retryable && row.Attempts < options.Value.MaxAttempts:
-                var delay = failed.RetryAfter ?? Backoff(row.Attempts);
+            case SendResult.Failed failed when sender.MayRetry(failed, row.Attempts):
+                var delay = sender.RetryDelay(row.Attempts, failed.RetryAfter);
                 await connection.ExecuteAsync(
                     "UPDATE messages SET status = 'retrying', next_attempt_at = @next, error_code = @Code, error_message = @Message, updated_at = @now WHERE id = @Id AND status = 'sending'",
-                    new { next = now + (long)delay.TotalMilliseconds, failed.Code, Message = Truncate(failed.Message), now, row.Id }, tx);
+                    new { next = now + (long)delay.TotalMilliseconds, failed.Code, Message = OutboundSender.Truncate(failed.Message), now, row.Id }, tx);
                 logger.LogWarning("Send of {MessageId} via {Channel} failed ({Code}); attempt {Attempt}, retrying in {Delay}", row.Id, row.ChannelKey, failed.Code, row.Attempts, delay);
                 break;
             case SendResult.Failed failed:
                 await connection.ExecuteAsync(
                     "UPDATE messages SET status = 'failed', error_code = @Code, error_message = @Message, updated_at = @now WHERE id = @Id AND status = 'sending'",
-                    new { failed.Code, Message = Truncate(failed.Message), now, row.Id }, tx);
+                    new { failed.Code, Message = OutboundSender.Truncate(failed.Message), now, row.Id }, tx);
                 logger.LogWarning("Send of {MessageId} via {Channel} failed for good ({Code}) after {Attempt} attempts", row.Id, row.ChannelKey, failed.Code, row.Attempts);
                 break;
         }
     }
-
-    private TimeSpan Backoff(int attempt)
-    {
-        var o = options.Value;
-        var ms = Math.Min(o.MaxRetryDelay.TotalMilliseconds, o.FirstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, attempt - 1)));
-        return TimeSpan.FromMilliseconds(ms * (0.5 + Random.Shared.NextDouble() / 2)); // full jitter would starve; half jitter spreads
-    }
-
-    private static string Truncate(string s) => s.Length <= 500 ? s : s[..500];
 
     public sealed class OutboundRow
     {

@@ -32,6 +32,16 @@ public static class Keywords
         return false;
     }
 
+    /// <summary>"NN Mông" → "Mông": the resident chooses the language of their notices.</summary>
+    public static bool TryLanguage(string text, out string language)
+    {
+        language = "";
+        var trimmed = text.Trim();
+        if (!VietText.Fold(trimmed).StartsWith("nn ", StringComparison.Ordinal)) return false;
+        language = trimmed[2..].Trim();
+        return language.Length > 0;
+    }
+
     /// <summary>A numbered choice ("2", "so 2") among the communes we offered.</summary>
     public static int? Choice(string text)
     {

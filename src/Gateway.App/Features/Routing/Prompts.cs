@@ -19,5 +19,11 @@ public static class Prompts
 
     public const string OptedOut = "Bạn đã hủy nhận thông báo. Tin hỏi đáp vẫn được trả lời.";
 
+    /// <summary>Used when no approved confirmation text exists in the resident's language (template <c>xac-nhan-ngon-ngu</c>).</summary>
+    public static string LanguageSet(string languageName) =>
+        $"Đã ghi nhận ngôn ngữ của bạn: {languageName}. Thông báo sẽ gửi bằng ngôn ngữ này khi có bản dịch.";
+
+    public const string LanguageUnknown = "Không rõ ngôn ngữ. Nhắn NN và tên hoặc mã, vd: NN Mông, NN Tày, NN km, NN vi";
+
     private static string Shorten(string s) => s.Length <= 30 ? s : s[..30] + "…";
 }

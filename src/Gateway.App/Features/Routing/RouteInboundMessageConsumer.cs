@@ -3,6 +3,7 @@ using System.Data.Common;
 using Dapper;
 using Gateway.App.Features.Channels;
 using Gateway.App.Features.Directory;
+using Gateway.App.Features.Notices.Templates;
 using Gateway.App.Features.Outbound;
 using Gateway.App.Features.Residents;
 using Gateway.App.Infrastructure;
@@ -22,7 +23,7 @@ namespace Gateway.App.Features.Routing;
 /// </summary>
 public sealed class RouteInboundMessageConsumer(
     Db db, TimeProvider time, ChannelCatalog channels, CommuneDirectory directory,
-    DbWriter writer, ILogger<RouteInboundMessageConsumer> logger) : IConsumer<Batch<InboundMessageReceived>>
+    DbWriter writer, TemplateStore templates, ILogger<RouteInboundMessageConsumer> logger) : IConsumer<Batch<InboundMessageReceived>>
 {
     /// <summary>
     /// Routes a batch in one transaction (one commit for up to 64 messages: on SQLite a commit per message
@@ -81,6 +82,13 @@ public sealed class RouteInboundMessageConsumer(
             return;
         }
 
+        if (Keywords.TryLanguage(text, out var typedLanguage))
+        {
+            await step.MarkAsync(MessageStatus.Keyword);
+            await ChooseLanguageAsync(step, resident, typedLanguage);
+            return;
+        }
+
         // "Đăng ký khai sinh…" is a question about civil registration, not "DK <commune>": only a name that
         // resolves makes it a registration; anything else is routed as a question.
         var registration = Keywords.TryRegistration(text, out var named) ? named : null;
@@ -113,6 +121,29 @@ public sealed class RouteInboundMessageConsumer(
         await ResidentStore.AwaitCommuneAsync(step.Connection, step.Tx, resident.Id, null, step.Now);
         await step.SendAsync(ask, MessageKind.Prompt);
     }
+
+    /// <summary>
+    /// <c>NN &lt;language&gt;</c>: confirmed in that language when the confirmation template has an approved
+    /// translation for it, else in Vietnamese.
+    /// </summary>
+    private async Task ChooseLanguageAsync(RoutingStep step, Resident resident, string typed)
+    {
+        var code = Languages.Default.Resolve(typed);
+        if (code is null)
+        {
+            await step.SendAsync(Prompts.LanguageUnknown, MessageKind.Ack);
+            return;
+        }
+        await ResidentStore.SetLanguageAsync(step.Connection, step.Tx, resident.Id, code, step.Now);
+        var name = Languages.Default.Find(code)?.Name ?? code;
+        var confirmation = await templates.FindAsync(LanguageConfirmationTemplate);
+        var text = confirmation is null
+            ? Prompts.LanguageSet(name)
+            : TemplateRenderer.Render(confirmation, code, new Dictionary<string, string> { ["language"] = name }, directory).Sms;
+        await step.SendAsync(text, MessageKind.Ack);
+    }
+
+    public const string LanguageConfirmationTemplate = "xac-nhan-ngon-ngu";
 
     /// <summary>The resident was asked for their commune: a number picks an offered choice, else a name.</summary>
     private async Task<bool> TryAnswerAsync(RoutingStep step, Resident resident, string text)

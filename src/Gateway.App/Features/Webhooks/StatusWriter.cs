@@ -29,22 +29,29 @@ public sealed class StatusWriter(Db db, TimeProvider time)
         if (prior.Length == 0) return 0;
         await using var connection = await db.OpenAsync(ct);
         using var writing = await db.WriteLockAsync(ct: ct);
-        return await connection.ExecuteAsync(
+        var args = new
+        {
+            Status = Name(update.Status),
+            update.ErrorCode,
+            update.ErrorMessage,
+            Now = time.NowMs(),
+            ChannelKey = channelKey,
+            update.ProviderMessageId,
+            Prior = prior,
+        };
+        // A notice's delivery row moves by the same rules as a reply's message row.
+        var notices = await connection.ExecuteAsync(
+            """
+            UPDATE notice_deliveries SET status = @Status, reason = COALESCE(@ErrorCode, reason),
+                   error_message = COALESCE(@ErrorMessage, error_message), updated_at = @Now
+            WHERE channel_key = @ChannelKey AND provider_message_id = @ProviderMessageId AND status IN @Prior
+            """, args);
+        return notices + await connection.ExecuteAsync(
             """
             UPDATE messages SET status = @Status, error_code = COALESCE(@ErrorCode, error_code),
                    error_message = COALESCE(@ErrorMessage, error_message), updated_at = @Now
             WHERE channel_key = @ChannelKey AND direction = 'out' AND provider_message_id = @ProviderMessageId AND status IN @Prior
-            """,
-            new
-            {
-                Status = Name(update.Status),
-                update.ErrorCode,
-                update.ErrorMessage,
-                Now = time.NowMs(),
-                ChannelKey = channelKey,
-                update.ProviderMessageId,
-                Prior = prior,
-            });
+            """, args);
     }
 
     public async Task ApplyAsync(FollowChanged follow, CancellationToken ct)

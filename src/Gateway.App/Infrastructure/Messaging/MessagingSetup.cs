@@ -1,3 +1,4 @@
+using Gateway.App.Features.Notices.Sending;
 using Gateway.App.Features.Outbound;
 using Gateway.App.Features.Routing;
 using MassTransit;
@@ -15,6 +16,7 @@ public static class MessagingSetup
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConsumer<RouteInboundMessageConsumer, RouteInboundMessageConsumerDefinition>();
             bus.AddConsumer<SendOutboundMessageConsumer, SendOutboundMessageConsumerDefinition>();
+            bus.AddConsumer<SendNoticeChunkConsumer, SendNoticeChunkConsumerDefinition>();
 
             if (options.Transport.Equals("RabbitMq", StringComparison.OrdinalIgnoreCase))
             {

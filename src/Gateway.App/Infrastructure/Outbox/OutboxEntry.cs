@@ -11,7 +11,7 @@ public sealed record OutboxEntry(Guid Id, object Message)
     // The only types the outbox carries; an explicit list keeps deserialization closed.
     private static readonly Dictionary<string, Type> Types = new[]
     {
-        typeof(InboundMessageReceived), typeof(SendOutboundMessage),
+        typeof(InboundMessageReceived), typeof(SendOutboundMessage), typeof(SendNoticeChunk),
     }.ToDictionary(t => t.Name);
 
     public static OutboxEntry For(object message) => new(Guid.CreateVersion7(), message);

@@ -1,0 +1,33 @@
+using Gateway.App.Features.Notices.Broadcasts;
+using Gateway.App.Features.Notices.Scheduling;
+using Gateway.App.Features.Notices.Sending;
+
+namespace Gateway.App.Features.Notices;
+
+/// <summary>Broadcasts of templated notices: the API, the scheduler, the sending path.</summary>
+public static class NoticesSetup
+{
+    public static IServiceCollection AddNotices(this IServiceCollection services)
+    {
+        services.AddOptions<NoticeDeliveryOptions>().BindConfiguration(NoticeDeliveryOptions.Section)
+            .Validate(o => o.ChunkSize > 0 && o.SendChunkSize > 0, "Notices:ChunkSize and Notices:SendChunkSize must be positive")
+            .Validate(o => o.ChannelOrder.All(w => w is NoticeChannelPolicy.Zalo or NoticeChannelPolicy.Sms), "Notices:ChannelOrder takes zalo and sms")
+            .ValidateOnStart();
+        services.AddSingleton<BroadcastStore>();
+        services.AddSingleton<NoticeChannelPolicy>();
+        services.AddSingleton<CreateBroadcast>();
+        services.AddSingleton<BroadcastPreview>();
+        services.AddSingleton<BroadcastReport>();
+        services.AddSingleton<BroadcastActions>();
+        services.AddSingleton<BroadcastRuns>();
+        services.AddSingleton<BroadcastExpander>();
+        services.AddHostedService<BroadcastScheduler>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapNotices(this IEndpointRouteBuilder app)
+    {
+        app.MapBroadcastsApi();
+        return app;
+    }
+}

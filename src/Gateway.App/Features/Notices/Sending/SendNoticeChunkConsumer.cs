@@ -1,0 +1,138 @@
+using Dapper;
+using Gateway.App.Features.Notices.Broadcasts;
+using Gateway.App.Features.Notices.Scheduling;
+using Gateway.App.Features.Outbound;
+using Gateway.App.Features.Outbound.Pacing;
+using Gateway.App.Infrastructure;
+using Gateway.App.Infrastructure.Database;
+using Gateway.Channels;
+using Gateway.Contracts;
+using MassTransit;
+
+namespace Gateway.App.Features.Notices.Sending;
+
+/// <summary>
+/// Sends one chunk of a broadcast run through the shared outbound path, a few dozen at a time: claim
+/// (queued → sending) in one transaction, send at the channel's pace behind replies, record in one transaction.
+/// Before each claim it checks the broadcast is still sending and the hour is decent, so pause, cancel and the
+/// end of the quiet-hours window stop it between claims; a claimed row is never sent twice.
+/// </summary>
+public sealed class SendNoticeChunkConsumer(
+    Db db, BroadcastStore store, BroadcastRuns runs, OutboundSender sender, QuietHours quietHours, TimeProvider time,
+    ILogger<SendNoticeChunkConsumer> logger) : IConsumer<SendNoticeChunk>
+{
+    public const int ClaimSize = 50;
+
+    public async Task Consume(ConsumeContext<SendNoticeChunk> context)
+    {
+        var chunk = context.Message;
+        var ct = context.CancellationToken;
+        var id = chunk.BroadcastId.ToString();
+        Dictionary<string, (string Sms, string Zalo)>? texts = null;
+        while (!ct.IsCancellationRequested)
+        {
+            var b = await store.FindAsync(id);
+            if (b is null || b.Status != BroadcastStatus.Sending || b.Run != chunk.Run) return;
+            if (!b.Emergency && !quietHours.IsSendingAllowed(time.GetUtcNow()))
+            {
+                await runs.WaitForWindowAsync(b);
+                return;
+            }
+            texts ??= await TextsAsync(id, chunk.Run);
+            var claimed = await ClaimAsync(chunk);
+            if (claimed.Count == 0) break;
+            var results = await Task.WhenAll(claimed.Select(row =>
+            {
+                var (sms, zalo) = texts[row.Language];
+                var text = row.ChannelType == ChannelTypes.Zalo ? zalo : sms;
+                return sender.SendAsync(Guid.CreateVersion7(), row.ChannelKey, row.Urn, text, row.Attempts, SendPriority.Notice, ct);
+            }));
+            await RecordAsync(id, claimed, results);
+        }
+        await runs.TryCompleteAsync(id);
+    }
+
+    private async Task<Dictionary<string, (string, string)>> TextsAsync(string id, int run)
+    {
+        await using var c = await db.OpenAsync();
+        return (await c.QueryAsync<(string Language, string Sms, string Zalo)>(
+                "SELECT language, sms_text, zalo_text FROM broadcast_versions WHERE broadcast_id = @id AND run = @run", new { id, run }))
+            .ToDictionary(v => v.Language, v => (v.Sms, v.Zalo));
+    }
+
+    private async Task<List<ClaimedRow>> ClaimAsync(SendNoticeChunk chunk)
+    {
+        await using var c = await db.OpenAsync();
+        using var writing = await db.WriteLockAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        var now = time.NowMs();
+        var args = new
+        {
+            id = chunk.BroadcastId.ToString(), chunk.Run, from = chunk.FromDeliveryId, to = chunk.ToDeliveryId, now,
+            queued = NoticeDeliveryStatus.Queued, retrying = NoticeDeliveryStatus.Retrying, sending = NoticeDeliveryStatus.Sending,
+        };
+        var ids = (await c.QueryAsync<long>(
+            $"""
+            SELECT {db.Dialect.TopPrefix(ClaimSize.ToString())} id FROM notice_deliveries
+            WHERE broadcast_id = @id AND run = @Run AND id BETWEEN @from AND @to
+              AND (status = @queued OR (status = @retrying AND next_attempt_at <= @now))
+            ORDER BY id {db.Dialect.LimitSuffix(ClaimSize.ToString())}
+            """, args, tx)).ToList();
+        if (ids.Count == 0) return [];
+        await c.ExecuteAsync(
+            "UPDATE notice_deliveries SET status = @sending, attempts = attempts + 1, updated_at = @now WHERE id IN @ids AND status IN (@queued, @retrying)",
+            new { ids, now, args.sending, args.queued, args.retrying }, tx);
+        var rows = (await c.QueryAsync<ClaimedRow>(
+            "SELECT id AS Id, channel_key AS ChannelKey, channel_type AS ChannelType, urn AS Urn, language AS Language, attempts AS Attempts FROM notice_deliveries WHERE id IN @ids ORDER BY id",
+            new { ids }, tx)).ToList();
+        await tx.CommitAsync();
+        return rows;
+    }
+
+    private async Task RecordAsync(string broadcastId, IReadOnlyList<ClaimedRow> rows, IReadOnlyList<SendResult> results)
+    {
+        await using var c = await db.OpenAsync(CancellationToken.None);
+        using var writing = await db.WriteLockAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        var now = time.NowMs();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            switch (results[i])
+            {
+                case SendResult.Sent sent:
+                    await c.ExecuteAsync(
+                        "UPDATE notice_deliveries SET status = @status, provider_message_id = @pid, reason = NULL, error_message = NULL, updated_at = @now WHERE id = @Id AND status = @sending",
+                        new { status = sent.Status == DeliveryStatus.Delivered ? NoticeDeliveryStatus.Delivered : NoticeDeliveryStatus.Sent,
+                              pid = sent.ProviderMessageId, now, row.Id, sending = NoticeDeliveryStatus.Sending }, tx);
+                    break;
+                case SendResult.Failed failed when sender.MayRetry(failed, row.Attempts):
+                    var delay = sender.RetryDelay(row.Attempts, failed.RetryAfter);
+                    await c.ExecuteAsync(
+                        "UPDATE notice_deliveries SET status = @retrying, next_attempt_at = @next, reason = @Code, error_message = @message, updated_at = @now WHERE id = @Id AND status = @sending",
+                        new { retrying = NoticeDeliveryStatus.Retrying, next = now + (long)delay.TotalMilliseconds, failed.Code,
+                              message = OutboundSender.Truncate(failed.Message), now, row.Id, sending = NoticeDeliveryStatus.Sending }, tx);
+                    break;
+                case SendResult.Failed failed:
+                    await c.ExecuteAsync(
+                        "UPDATE notice_deliveries SET status = @failedStatus, reason = @Code, error_message = @message, updated_at = @now WHERE id = @Id AND status = @sending",
+                        new { failedStatus = NoticeDeliveryStatus.Failed, failed.Code, message = OutboundSender.Truncate(failed.Message), now, row.Id,
+                              sending = NoticeDeliveryStatus.Sending }, tx);
+                    logger.LogWarning("Notice delivery {Delivery} of broadcast {Broadcast} via {Channel} failed for good ({Code})", row.Id, broadcastId, row.ChannelKey, failed.Code);
+                    break;
+            }
+        }
+        await c.ExecuteAsync("UPDATE broadcasts SET last_progress_at = @now WHERE id = @broadcastId", new { now, broadcastId }, tx);
+        await tx.CommitAsync();
+    }
+
+    public sealed class ClaimedRow
+    {
+        public long Id { get; init; }
+        public string ChannelKey { get; init; } = "";
+        public string ChannelType { get; init; } = "";
+        public string Urn { get; init; } = "";
+        public string Language { get; init; } = "";
+        public int Attempts { get; init; }
+    }
+}
