@@ -5,6 +5,7 @@ using Gateway.App.Features.Demo;
 using Gateway.App.Features.Directory;
 using Gateway.App.Features.Inbox;
 using Gateway.App.Features.Outbound;
+using Gateway.App.Features.Outbound.Pacing;
 using Gateway.App.Features.Routing;
 using Gateway.App.Features.Webhooks;
 using Gateway.App.Infrastructure.Database;
@@ -57,6 +58,7 @@ public static class GatewaySetup
         services.AddHostedService<HeldMessageEscalator>();
         services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section);
         services.AddHostedService<OutboundRetrySweeper>();
+        services.AddOutboundPacing();
         services.AddSingleton<InboxQueries>();
         services.AddSingleton<AuditLog>();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
