@@ -274,3 +274,27 @@ public sealed class ChannelPacerTests
         Assert.False(pacer.WaitAsync("a", 1, SendPriority.Notice, default).IsCompleted);
     }
 }
+
+public sealed class ChannelPacerCancellationRaceTests
+{
+    [Fact]
+    public async Task Should_survive_tokens_cancelled_while_waiters_register()
+    {
+        // Cancelling while WaitAsync registers runs the callback inline under the lane's lock (which is re-entrant).
+        var time = new FakeTimeProvider();
+        using var pacer = new ChannelPacer(time, _ => 1);
+        await pacer.WaitAsync("sms", 1, SendPriority.Notice, default);
+        var waits = new List<Task>();
+        for (var i = 0; i < 2000; i++)
+        {
+            using var cts = new CancellationTokenSource();
+            var cancel = Task.Run(cts.Cancel);
+            waits.Add(pacer.WaitAsync("sms", 1, SendPriority.Notice, cts.Token).AsTask());
+            await cancel;
+        }
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(waits));
+        Assert.All(waits, w => Assert.True(w.IsCanceled));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(pacer.WaitAsync("sms", 1, SendPriority.Notice, default).IsCompletedSuccessfully); // nobody spent the budget
+    }
+}
