@@ -5,7 +5,11 @@ using Gateway.App.Features.Demo;
 using Gateway.App.Features.Directory;
 using Gateway.App.Features.Inbox;
 using Gateway.App.Features.Outbound;
+<<<<<<< HEAD
 using Gateway.App.Features.Outbound.Pacing;
+=======
+using Gateway.App.Features.Residents;
+>>>>>>> notices-residents
 using Gateway.App.Features.Routing;
 using Gateway.App.Features.Webhooks;
 using Gateway.App.Infrastructure.Database;
@@ -65,6 +69,8 @@ public static class GatewaySetup
         services.AddSingleton<AuditLog>();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<DemoResidents>();
+        services.AddResidents(); // the demo seeds its residents through the importer
         return services;
     }
 
