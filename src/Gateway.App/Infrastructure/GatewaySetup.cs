@@ -5,11 +5,8 @@ using Gateway.App.Features.Demo;
 using Gateway.App.Features.Directory;
 using Gateway.App.Features.Inbox;
 using Gateway.App.Features.Outbound;
-<<<<<<< HEAD
 using Gateway.App.Features.Outbound.Pacing;
-=======
 using Gateway.App.Features.Residents;
->>>>>>> notices-residents
 using Gateway.App.Features.Routing;
 using Gateway.App.Features.Webhooks;
 using Gateway.App.Infrastructure.Database;
