@@ -40,7 +40,8 @@ public static class Placeholders
                 if (end < 0) return (i, "'{' has no closing '}' (write {{ for a literal brace)");
                 var name = text[(i + 1)..end];
                 if (!IsName(name)) return (i, $"'{{{name}}}' is not a placeholder: names are letters, digits and '_'");
-                output?.Append(value(name));
+                var filled = value(name); // called even when only parsing: that is how names are collected
+                output?.Append(filled);
                 i = end;
                 continue;
             }
