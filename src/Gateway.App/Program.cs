@@ -38,6 +38,7 @@ app.MapRepliesApi();
 app.MapResidentsApi();
 app.MapSimulatorApi();
 app.MapWebPages();
+app.MapResidentPages();
 app.MapEmptyEndpoint();
 
 app.Run();
