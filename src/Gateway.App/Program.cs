@@ -4,6 +4,7 @@ using Gateway.App.Features.Health;
 using Gateway.App.Features.Inbox;
 using Gateway.App.Features.Notices;
 using Gateway.App.Features.Replies;
+using Gateway.App.Features.Residents;
 using Gateway.App.Features.Simulator;
 using Gateway.App.Features.Web;
 using Gateway.App.Features.Webhooks;
@@ -37,8 +38,10 @@ app.MapAuthApi();
 app.MapInboxApi();
 app.MapRepliesApi();
 app.MapNotices();
+app.MapResidentsApi();
 app.MapSimulatorApi();
 app.MapWebPages();
+app.MapResidentPages();
 app.MapEmptyEndpoint();
 
 app.Run();

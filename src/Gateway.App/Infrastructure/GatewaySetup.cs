@@ -5,6 +5,7 @@ using Gateway.App.Features.Demo;
 using Gateway.App.Features.Directory;
 using Gateway.App.Features.Inbox;
 using Gateway.App.Features.Outbound;
+using Gateway.App.Features.Residents;
 using Gateway.App.Features.Routing;
 using Gateway.App.Features.Webhooks;
 using Gateway.App.Infrastructure.Database;
@@ -63,6 +64,8 @@ public static class GatewaySetup
         services.AddSingleton<AuditLog>();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<DemoResidents>();
+        services.AddResidents(); // the demo seeds its residents through the importer
         return services;
     }
 
