@@ -8,6 +8,11 @@ public sealed class ChannelOptions
     public string Type { get; set; } = "";
     public string? DefaultCommune { get; set; }
     public string? ApiBaseUrl { get; set; }
+    /// <summary>
+    /// The provider's send limit, so the gateway queues instead of collecting 429s: SMS segments a second for
+    /// SMS channels, messages a second for Zalo. Null or 0 leaves the channel unpaced.
+    /// </summary>
+    public double? MessagesPerSecond { get; set; }
 
     // Twilio
     public string? AccountSid { get; set; }

@@ -6,6 +6,7 @@ using Gateway.App.Features.Directory;
 using Gateway.App.Features.Inbox;
 using Gateway.App.Features.Outbound;
 using Gateway.App.Features.Residents;
+using Gateway.App.Features.Outbound.Pacing;
 using Gateway.App.Features.Routing;
 using Gateway.App.Features.Webhooks;
 using Gateway.App.Infrastructure.Database;
@@ -60,6 +61,7 @@ public static class GatewaySetup
         services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section);
         services.AddHostedService<OutboundRetrySweeper>();
         services.AddSingleton<OutboundSender>();
+        services.AddOutboundPacing();
         services.AddSingleton<InboxQueries>();
         services.AddSingleton<AuditLog>();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
