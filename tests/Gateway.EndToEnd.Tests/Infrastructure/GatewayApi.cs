@@ -106,4 +106,13 @@ public sealed class GatewayApi(GatewayProcess gateway)
         using var response = await Http.GetAsync($"/api/simulator/messages?to={Uri.EscapeDataString(to)}");
         return await ReadAsync<JsonElement>(response);
     }
+
+    /// <summary>Any JSON API call as a signed-in official; the body (if any) is sent as JSON.</summary>
+    public async Task<ApiResult<JsonElement>> SendAsync(HttpMethod method, string path, string asUser, object? body = null)
+    {
+        using var request = await AuthorizedAsync(method, path, asUser);
+        if (body is not null) request.Content = JsonContent.Create(body, options: Json);
+        using var response = await Http.SendAsync(request);
+        return await ReadAsync<JsonElement>(response);
+    }
 }

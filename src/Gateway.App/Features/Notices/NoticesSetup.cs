@@ -9,9 +9,10 @@ public static class NoticesSetup
 {
     public static IServiceCollection AddNotices(this IServiceCollection services)
     {
+        services.AddNoticeScheduling();
         services.AddOptions<NoticeDeliveryOptions>().BindConfiguration(NoticeDeliveryOptions.Section)
             .Validate(o => o.ChunkSize > 0 && o.SendChunkSize > 0, "Notices:ChunkSize and Notices:SendChunkSize must be positive")
-            .Validate(o => o.ChannelOrder.All(w => w is NoticeChannelPolicy.Zalo or NoticeChannelPolicy.Sms), "Notices:ChannelOrder takes zalo and sms")
+            .Validate(o => o.ChannelOrder.Ways().All(w => w is NoticeChannelPolicy.Zalo or NoticeChannelPolicy.Sms), "Notices:ChannelOrder takes zalo and sms")
             .ValidateOnStart();
         services.AddSingleton<BroadcastStore>();
         services.AddSingleton<NoticeChannelPolicy>();

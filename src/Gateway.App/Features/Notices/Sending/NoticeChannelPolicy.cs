@@ -24,7 +24,7 @@ public sealed class NoticeChannelPolicy(ChannelCatalog channels, IOptions<Notice
     {
         var o = options.Value;
         var province = o.Provinces.GetValueOrDefault(provinceCode);
-        foreach (var way in province?.ChannelOrder ?? o.ChannelOrder)
+        foreach (var way in (province?.ChannelOrder ?? o.ChannelOrder).Ways())
         {
             if (way == Zalo && m.ZaloUrn is not null && m.ZaloFollowing && m.ZaloLastInboundAt is { } last
                 && now - last <= (long)o.ZaloFreeWindow.TotalMilliseconds && ChannelFor(Zalo, provinceCode) is { } zalo)

@@ -9,8 +9,8 @@ public sealed class NoticeDeliveryOptions
     public string? SmsChannel { get; set; }
     /// <summary>The Zalo OA channel key; default: the first zalo channel.</summary>
     public string? ZaloChannel { get; set; }
-    /// <summary>Order in which channels are tried per resident: <c>zalo</c> (follower inside the free window), <c>sms</c>.</summary>
-    public List<string> ChannelOrder { get; set; } = ["zalo", "sms"];
+    /// <summary>Order in which channels are tried per resident, comma-separated: <c>zalo</c> (follower inside the free window), <c>sms</c>.</summary>
+    public string ChannelOrder { get; set; } = "zalo,sms";
     /// <summary>Zalo OA lets an OA message a follower freely for a while after their last message.</summary>
     public TimeSpan ZaloFreeWindow { get; set; } = TimeSpan.FromHours(48);
 
@@ -33,5 +33,10 @@ public sealed class ProvinceNoticeOptions
 {
     public string? SmsChannel { get; set; }
     public string? ZaloChannel { get; set; }
-    public List<string>? ChannelOrder { get; set; }
+    public string? ChannelOrder { get; set; }
+}
+
+internal static class ChannelOrderParsing
+{
+    public static string[] Ways(this string order) => order.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }
