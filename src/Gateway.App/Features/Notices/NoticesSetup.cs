@@ -29,6 +29,7 @@ public static class NoticesSetup
     public static IEndpointRouteBuilder MapNotices(this IEndpointRouteBuilder app)
     {
         app.MapBroadcastsApi();
+        app.MapNoticePages();
         return app;
     }
 }
