@@ -38,7 +38,16 @@ public sealed class BrowserFixture : IAsyncLifetime
             if (TestEnvironment.IsCi) TestEnvironment.Require(missing); // throws: red, never a silent pass
             return;                                                      // the [ChromiumFact] tests are skipped
         }
-        Gateway = await GatewayProcess.StartNewAsync(new GatewaySettings());
+        // Notices may go out at any hour of the test run (the notice pages' tests watch a broadcast complete).
+        Gateway = await GatewayProcess.StartNewAsync(new GatewaySettings
+        {
+            Extra = new Dictionary<string, string>
+            {
+                ["Notices__QuietHours__Start"] = "00:00",
+                ["Notices__QuietHours__End"] = "00:00",
+                ["Notices__SchedulerInterval"] = "00:00:00.500",
+            },
+        });
         // Routing is asynchronous and this box has two cores: wait generously (a pass is a pass at any speed).
         Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();

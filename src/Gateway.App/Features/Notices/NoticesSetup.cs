@@ -32,6 +32,7 @@ public static class NoticesSetup
     {
         app.MapTemplatesApi();
         app.MapBroadcastsApi();
+        app.MapNoticePages();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Msg = Gateway.App.Features.Messages.MessageStatus;
 using Gateway.App.Features.Messages;
 using Gateway.Channels;
 using Gateway.Channels.Text;
+using Bc = Gateway.App.Features.Notices.Broadcasts.BroadcastStatus;
 
 namespace Gateway.App.Features.Web;
 
@@ -16,6 +17,28 @@ public static class Labels
         Conv.Pending => "Đang chờ",
         Conv.Resolved => "Đã xong",
         _ => status,
+    };
+
+    public static string BroadcastStatus(string status) => status switch
+    {
+        Bc.PendingApproval => "Chờ duyệt",
+        Bc.Scheduled => "Đã lên lịch",
+        Bc.Sending => "Đang gửi",
+        Bc.Paused => "Tạm dừng",
+        Bc.WaitingQuietHours => "Chờ đến giờ được gửi",
+        Bc.Completed => "Đã gửi xong",
+        Bc.Cancelled => "Đã hủy",
+        _ => status,
+    };
+
+    /// <summary>The badge colour class of a broadcast status (the inbox's colours).</summary>
+    public static string BroadcastBadge(string status) => status switch
+    {
+        Bc.PendingApproval => "pending",
+        Bc.Sending or Bc.WaitingQuietHours or Bc.Scheduled => "open",
+        Bc.Completed => "resolved",
+        Bc.Cancelled => "failed",
+        _ => "",
     };
 
     public static string MessageStatus(string direction, string status) => (direction, status) switch

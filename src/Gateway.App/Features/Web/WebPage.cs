@@ -28,13 +28,14 @@ public sealed class WebPage(HttpContext http)
         }
     }
 
-    public IResult Render(string title, Raw body, int status = StatusCodes.Status200OK, Raw script = default)
+    /// <param name="head">Extra markup for &lt;head&gt;, e.g. a <c>&lt;meta http-equiv=refresh&gt;</c> on a page that follows a running send.</param>
+    public IResult Render(string title, Raw body, int status = StatusCodes.Status200OK, Raw script = default, Raw head = default)
     {
         var header = Official is null
             ? H($"<header><b>Cổng tin nhắn xã</b></header>")
-            : H($"<header><a href=/inbox><b>Cổng tin nhắn xã</b></a><span>{Official.DisplayName}</span><form method=post action=/logout>{Csrf}<button class=s>Đăng xuất</button></form></header>");
+            : H($"<header><a href=/inbox><b>Cổng tin nhắn xã</b></a>{(Official.IsProvince ? H($"<a href=/notices>Thông báo</a>") : Raw.Empty)}<span>{Official.DisplayName}</span><form method=post action=/logout>{Csrf}<button class=s>Đăng xuất</button></form></header>");
         var scriptTag = script.Value is null ? Raw.Empty : H($"<script nonce=\"{Nonce}\">{script}</script>");
-        var html = H($"<!doctype html><html lang=vi><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · Cổng tin nhắn xã</title><style nonce=\"{Nonce}\">{new Raw(Css)}</style></head><body>{header}<main>{body}</main>{scriptTag}</body></html>");
+        var html = H($"<!doctype html><html lang=vi><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · Cổng tin nhắn xã</title>{head}<style nonce=\"{Nonce}\">{new Raw(Css)}</style></head><body>{header}<main>{body}</main>{scriptTag}</body></html>");
         return new HtmlResult(html.Value, status, Nonce);
     }
 
@@ -54,7 +55,9 @@ public sealed class WebPage(HttpContext http)
         ".e{background:#fee2e2;border:1px solid #f5a3a3;padding:8px;border-radius:6px}.ok{background:#dcfce7;border:1px solid #9ddcb0;padding:8px;border-radius:6px}" +
         "ol.t{list-style:none;padding:0;margin:0}.t li{max-width:85%;margin:6px 0;padding:6px 9px;border-radius:8px}" +
         ".t .in{background:#fff;border:1px solid #ddd;margin-right:auto}.t .out{background:#dcf8c6;margin-left:auto}.t p{margin:0;white-space:pre-wrap;word-wrap:break-word}" +
-        ".row{display:flex;flex-wrap:wrap;gap:6px;align-items:center}";
+        ".row{display:flex;flex-wrap:wrap;gap:6px;align-items:center}" +
+        "table{border-collapse:collapse;width:100%;background:#fff;font-size:.9em}th,td{border:1px solid #ddd;padding:3px 5px;text-align:left}td.n{text-align:right}" +
+        "progress{width:100%;height:18px}fieldset{border:1px solid #ddd;border-radius:6px;margin:8px 0}label.i{display:inline;margin:0 10px 0 2px}.x{overflow-x:auto}";
 }
 
 /// <summary>UTF-8 HTML with the headers every page needs: no caching (personal data), CSP with the page's nonce.</summary>

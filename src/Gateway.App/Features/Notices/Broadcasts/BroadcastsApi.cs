@@ -19,27 +19,12 @@ public static class BroadcastsApi
     {
         var api = app.MapGroup("/api/broadcasts").RequireAuthorization().WithTags("Broadcasts");
 
-        api.MapPost("", async (CreateBroadcastRequest body, HttpContext http, CreateBroadcast create, Db db, TimeProvider time, AuditLog audit) =>
+        api.MapPost("", async (CreateBroadcastRequest body, HttpContext http, CreateBroadcast create) =>
         {
             if (ProvinceOfficer(http) is not { } official) return NotProvince();
             var check = await create.CheckAsync(body, official);
             if (check.Problem is not null) return Results.Problem(statusCode: 400, title: "Broadcast refused", detail: check.Problem);
-            var now = time.NowMs();
-            var row = new BroadcastRow
-            {
-                Id = Guid.CreateVersion7().ToString(), ProvinceCode = official.ProvinceCode, TemplateKey = check.Template.Key,
-                Variables = JsonSerializer.Serialize(check.Values), Audience = JsonSerializer.Serialize(check.Audience, BroadcastJson.Options),
-                Emergency = body.Emergency, Recurrence = body.Recurrence?.Trim(), SendAt = body.SendAt?.ToUnixTimeMilliseconds(),
-                Status = BroadcastStatus.PendingApproval, CreatedBy = official.Username, CreatedAt = now,
-            };
-            await using (var c = await db.OpenAsync())
-            using (await db.WriteLockAsync())
-            await using (var tx = await c.BeginTransactionAsync())
-            {
-                await BroadcastStore.InsertAsync(c, tx, row);
-                await tx.CommitAsync();
-            }
-            await audit.WriteAsync(official.Username, "broadcast.create", $"broadcast:{row.Id}", "ok", $"template:{row.TemplateKey}{(row.Emergency ? " emergency" : "")}");
+            var row = await create.CreateAsync(check, body, official);
             return Results.Created($"/api/broadcasts/{row.Id}", new { id = row.Id, status = row.Status });
         });
 

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using Gateway.App.Features.Audit;
 using Gateway.App.Features.Auth;
 using Gateway.App.Features.Directory;
 using Gateway.App.Features.Notices.Audiences;
 using Gateway.App.Features.Notices.Scheduling;
 using Gateway.App.Features.Notices.Templates;
+using Gateway.App.Infrastructure;
 using Gateway.App.Infrastructure.Database;
 
 namespace Gateway.App.Features.Notices.Broadcasts;
@@ -14,8 +16,34 @@ public sealed record CheckedBroadcast(NoticeTemplate Template, Dictionary<string
     public static CheckedBroadcast Fail(string problem) => new(null!, [], null!, problem);
 }
 
-public sealed class CreateBroadcast(TemplateStore templates, CommuneDirectory directory, Db db)
+/// <summary>
+/// Creating a broadcast, for the API and the pages alike: <see cref="CheckAsync"/> what was asked, then
+/// <see cref="CreateAsync"/> the row (pending approval) and audit it. Nothing sends until a second officer approves.
+/// </summary>
+public sealed class CreateBroadcast(TemplateStore templates, CommuneDirectory directory, Db db, TimeProvider time, AuditLog audit)
 {
+    /// <summary>Stores a checked request as a broadcast pending approval, created by <paramref name="official"/>.</summary>
+    public async Task<BroadcastRow> CreateAsync(CheckedBroadcast check, CreateBroadcastRequest body, Official official)
+    {
+        if (check.Problem is not null) throw new ArgumentException("Only a broadcast that passed CheckAsync can be created.", nameof(check));
+        var row = new BroadcastRow
+        {
+            Id = Guid.CreateVersion7().ToString(), ProvinceCode = official.ProvinceCode, TemplateKey = check.Template.Key,
+            Variables = JsonSerializer.Serialize(check.Values), Audience = JsonSerializer.Serialize(check.Audience, BroadcastJson.Options),
+            Emergency = body.Emergency, Recurrence = body.Recurrence?.Trim(), SendAt = body.SendAt?.ToUnixTimeMilliseconds(),
+            Status = BroadcastStatus.PendingApproval, CreatedBy = official.Username, CreatedAt = time.NowMs(),
+        };
+        await using (var c = await db.OpenAsync())
+        using (await db.WriteLockAsync())
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            await BroadcastStore.InsertAsync(c, tx, row);
+            await tx.CommitAsync();
+        }
+        await audit.WriteAsync(official.Username, "broadcast.create", $"broadcast:{row.Id}", "ok", $"template:{row.TemplateKey}{(row.Emergency ? " emergency" : "")}");
+        return row;
+    }
+
     public async Task<CheckedBroadcast> CheckAsync(CreateBroadcastRequest body, Official official, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(body.TemplateKey)) return CheckedBroadcast.Fail("templateKey is required.");
