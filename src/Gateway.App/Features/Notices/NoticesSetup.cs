@@ -33,6 +33,7 @@ public static class NoticesSetup
         app.MapTemplatesApi();
         app.MapBroadcastsApi();
         app.MapNoticePages();
+        app.MapTemplatePages();
         return app;
     }
 }

@@ -135,7 +135,7 @@ public static class NoticePages
         var province = d.Directory.FindProvince(official.ProvinceCode)?.FullName ?? official.ProvinceCode;
         return page.Render("Thông báo", H($"""
             <h1>Thông báo: {province}</h1>
-            <p><a href=/notices/new>+ Tạo thông báo mới</a></p>
+            <p><a href=/notices/new>+ Tạo thông báo mới</a> · <a href=/notices/templates>Mẫu thông báo</a> · <a href=/residents>Cư dân</a></p>
             <nav>{Join(tabs)}</nav>{hint}{list}
             <p class=m>Mới nhất ở trên. <a href="{(approval ? "/notices?tab=" + ApprovalTab : status is null ? "/notices" : "/notices?status=" + Q(status))}">Tải lại</a></p>
             """));
