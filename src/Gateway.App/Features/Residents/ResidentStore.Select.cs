@@ -71,12 +71,11 @@ public static partial class ResidentStore
             "SELECT commune_code, COUNT(*) FROM residents WHERE commune_code IN @communes GROUP BY commune_code", new { communes })).AsList();
 
     /// <summary>The tags of these residents (for an export page), looked up in bulk.</summary>
-    public static async Task<ILookup<string, string>> TagsOfAsync(DbConnection c, DbTransaction? tx, IReadOnlyCollection<string> residentIds)
+    public static async Task<ILookup<string, string>> TagsOfAsync(DbConnection c, DbTransaction? tx, SqlDialect dialect, IReadOnlyCollection<string> residentIds)
     {
-        var all = new List<(string ResidentId, string Tag)>();
-        foreach (var slice in residentIds.Chunk(InListSlice))
-            all.AddRange(await c.QueryAsync<(string, string)>(
-                "SELECT resident_id, tag FROM resident_tags WHERE resident_id IN @slice ORDER BY resident_id, tag", new { slice }, tx));
+        var all = await c.QueryAsync<(string ResidentId, string Tag)>(
+            $"SELECT resident_id, tag FROM resident_tags WHERE resident_id IN ({JsonValues(dialect, "@ids")}) ORDER BY resident_id, tag",
+            new { ids = System.Text.Json.JsonSerializer.Serialize(residentIds) }, tx);
         return all.ToLookup(x => x.ResidentId, x => x.Tag, StringComparer.Ordinal);
     }
 
