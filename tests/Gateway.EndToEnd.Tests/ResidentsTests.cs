@@ -95,6 +95,22 @@ public sealed partial class ResidentsTests(InMemoryGatewayFixture f)
     });
 
     [Fact]
+    public Task A_file_larger_than_the_servers_default_body_limit_is_read() => f.RunAsync(async () =>
+    {
+        // 35 MB (Kestrel refuses more than 30 MB by default), cheap to import: one resident, then lines of spaces.
+        var phone = Demo.NewResidentPhone();
+        var blank = new string(' ', 1 << 20) + "\n";
+        var text = new StringBuilder($"{Header}\n{phone},,{Demo.LienSonCode},vi,\n", 36 << 20);
+        for (var i = 0; i < 35; i++) text.Append(blank);
+        using var response = await ImportAsync(text.ToString());
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}");
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal(1, json.RootElement.GetProperty("imported").GetInt32());
+        Assert.Empty(json.RootElement.GetProperty("rejected").EnumerateArray());
+    });
+
+    [Fact]
     public Task The_demo_has_phu_tho_residents_and_a_second_province_officer() => f.RunAsync(async () =>
     {
         using var export = await SendAsync(HttpMethod.Get, "/api/residents/export", "phuthoduyet");
