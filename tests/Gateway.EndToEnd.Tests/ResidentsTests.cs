@@ -95,6 +95,22 @@ public sealed partial class ResidentsTests(InMemoryGatewayFixture f)
     });
 
     [Fact]
+    public Task A_file_larger_than_the_servers_default_body_limit_is_read() => f.RunAsync(async () =>
+    {
+        // 35 MB (Kestrel refuses more than 30 MB by default), cheap to import: one resident, then lines of spaces.
+        var phone = Demo.NewResidentPhone();
+        var blank = new string(' ', 1 << 20) + "\n";
+        var text = new StringBuilder($"{Header}\n{phone},,{Demo.LienSonCode},vi,\n", 36 << 20);
+        for (var i = 0; i < 35; i++) text.Append(blank);
+        using var response = await ImportAsync(text.ToString());
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}");
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal(1, json.RootElement.GetProperty("imported").GetInt32());
+        Assert.Empty(json.RootElement.GetProperty("rejected").EnumerateArray());
+    });
+
+    [Fact]
     public Task The_demo_has_phu_tho_residents_and_a_second_province_officer() => f.RunAsync(async () =>
     {
         using var export = await SendAsync(HttpMethod.Get, "/api/residents/export", "phuthoduyet");
@@ -106,14 +122,14 @@ public sealed partial class ResidentsTests(InMemoryGatewayFixture f)
     [Fact]
     public Task The_residents_page_uploads_a_file_and_shows_the_rejected_lines() => f.RunAsync(async () =>
     {
-        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
-        using var browser = new HttpClient(handler) { BaseAddress = f.Gateway.BaseUrl };
-        var login = await browser.GetStringAsync("/login");
-        using (var signIn = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-               {
-                   ["_af"] = Token(login), ["username"] = Demo.ProvinceOfficer, ["password"] = GatewayProcess.DemoPassword, ["returnUrl"] = "/residents",
-               })))
-            Assert.Equal(HttpStatusCode.SeeOther, signIn.StatusCode);
+        using (var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = f.Gateway.BaseUrl })
+        using (var toLogin = await anonymous.GetAsync("/residents"))
+            Assert.StartsWith("/login", toLogin.Headers.Location?.OriginalString);
+        using (var commune = await SignedInAsync(Demo.LienSonOfficer))
+        using (var communePage = await commune.GetAsync("/residents"))
+            Assert.Equal(HttpStatusCode.Forbidden, communePage.StatusCode);
+
+        using var browser = await SignedInAsync(Demo.ProvinceOfficer);
 
         var page = await browser.GetStringAsync("/residents");
         Assert.Contains("/api/residents/export", page);
@@ -131,6 +147,19 @@ public sealed partial class ResidentsTests(InMemoryGatewayFixture f)
         using var refused = await browser.PostAsync("/residents", forged);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
     });
+
+    /// <summary>A browser-like client (cookies, no redirects followed) signed in through the login form.</summary>
+    private async Task<HttpClient> SignedInAsync(string username)
+    {
+        var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = f.Gateway.BaseUrl };
+        var login = await browser.GetStringAsync("/login");
+        using var signIn = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_af"] = Token(login), ["username"] = username, ["password"] = GatewayProcess.DemoPassword, ["returnUrl"] = "/residents",
+        }));
+        Assert.Equal(HttpStatusCode.SeeOther, signIn.StatusCode);
+        return browser;
+    }
 
     private static string Token(string html) => AntiforgeryField().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no anti-forgery field in: " + html);
 

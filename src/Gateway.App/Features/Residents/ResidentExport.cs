@@ -27,7 +27,7 @@ public sealed class ResidentExport(Db db, CommuneDirectory directory)
         {
             var page = await ResidentStore.SelectPageAsync(c, null, db.Dialect, filter, after, PageSize);
             if (page.Count == 0) break;
-            var tags = await ResidentStore.TagsOfAsync(c, null, page.Select(p => p.Id).ToArray());
+            var tags = await ResidentStore.TagsOfAsync(c, null, db.Dialect, page.Select(p => p.Id).ToArray());
             var sb = new StringBuilder(page.Count * 64);
             foreach (var r in page)
             {

@@ -145,7 +145,7 @@ public sealed class ResidentImporter(Db db, CommuneDirectory directory, Language
         await using (var tx = await c.BeginTransactionAsync(ct))
         {
             var urns = rows.SelectMany(r => new[] { r.Tel, r.Zalo }).OfType<string>().ToList();
-            var owners = await ResidentStore.FindOwnersAsync(c, tx, urns);
+            var owners = await ResidentStore.FindOwnersAsync(c, tx, db.Dialect, urns);
             using var writer = new ResidentStore.ImportWriter(c, tx);
             var now = time.NowMs();
             foreach (var row in rows)

@@ -10,26 +10,35 @@ public sealed record AddressOwner(string Urn, string ResidentId, string? Commune
 
 public static partial class ResidentStore
 {
-    /// <summary>SQL Server takes at most 2,100 parameters a statement; SQLite 32,766. Lookups go in slices of this size.</summary>
-    private const int InListSlice = 1000;
-
-    /// <summary>The owners of these addresses, looked up in bulk (an address absent from the result belongs to nobody).</summary>
-    public static async Task<Dictionary<string, AddressOwner>> FindOwnersAsync(DbConnection c, DbTransaction? tx, IReadOnlyCollection<string> urns)
+    /// <summary>
+    /// The owners of these addresses, looked up in bulk (an address absent from the result belongs to nobody). The
+    /// addresses go in as one JSON array parameter: an <c>IN @list</c> of thousands of parameters costs more to bind
+    /// than to run (and SQL Server stops at 2,100).
+    /// </summary>
+    public static async Task<Dictionary<string, AddressOwner>> FindOwnersAsync(DbConnection c, DbTransaction? tx, SqlDialect dialect, IReadOnlyCollection<string> urns)
     {
         var owners = new Dictionary<string, AddressOwner>(urns.Count, StringComparer.Ordinal);
-        foreach (var slice in urns.Chunk(InListSlice))
-        {
-            var rows = await c.QueryAsync<AddressOwner>(
-                "SELECT a.urn AS Urn, a.resident_id AS ResidentId, r.commune_code AS CommuneCode FROM resident_addresses a JOIN residents r ON r.id = a.resident_id WHERE a.urn IN @slice",
-                new { slice }, tx);
-            foreach (var row in rows) owners[row.Urn] = row;
-        }
+        if (urns.Count == 0) return owners;
+        var rows = await c.QueryAsync<AddressOwner>(FindOwnersSql(dialect), new { urns = System.Text.Json.JsonSerializer.Serialize(urns) }, tx);
+        foreach (var row in rows) owners[row.Urn] = row;
         return owners;
     }
 
+    internal static string FindOwnersSql(SqlDialect dialect) =>
+        "SELECT a.urn AS Urn, a.resident_id AS ResidentId, r.commune_code AS CommuneCode FROM resident_addresses a JOIN residents r ON r.id = a.resident_id " +
+        $"WHERE a.urn IN ({JsonValues(dialect, "@urns")})";
+
+    /// <summary>The strings of a JSON array parameter as rows of one column (SQLite json_each, SQL Server 2016+ OPENJSON).</summary>
+    private static string JsonValues(SqlDialect dialect, string parameter) => dialect.IsSqlite
+        ? $"SELECT value FROM json_each({parameter})"
+        : $"SELECT CAST(value AS NVARCHAR(200)) FROM OPENJSON({parameter})";
+
     /// <summary>Whether any resident came from an import (the demo seeds its residents only into a database with none).</summary>
     public static async Task<bool> AnyImportedAsync(DbConnection c, SqlDialect dialect) =>
-        await c.ExecuteScalarAsync<int?>($"SELECT {dialect.TopPrefix("1")} 1 FROM residents WHERE imported_at IS NOT NULL {dialect.LimitSuffix("1")}") is not null;
+        await c.ExecuteScalarAsync<int?>(AnyImportedSql(dialect)) is not null;
+
+    internal static string AnyImportedSql(SqlDialect dialect) =>
+        $"SELECT {dialect.TopPrefix("1")} 1 FROM residents WHERE imported_at IS NOT NULL {dialect.LimitSuffix("1")}";
 
     /// <summary>
     /// The statements of an import, prepared once per transaction and re-run with new values: a 100,000-row file is a
@@ -37,25 +46,31 @@ public static partial class ResidentStore
     /// </summary>
     public sealed class ImportWriter : IDisposable
     {
+        internal const string InsertResidentSql =
+            "INSERT INTO residents (id, urn, commune_code, language, opted_out, awaiting_commune, following, created_at, updated_at, imported_at) " +
+            "VALUES (@id, @urn, @commune, @language, 0, 0, 1, @now, @now, @now)";
+        // Imported Zalo ids follow like any new address: an OA learns a user id only from someone who followed or wrote to it.
+        internal const string InsertAddressSql =
+            "INSERT INTO resident_addresses (urn, resident_id, scheme, following, last_inbound_at, created_at) VALUES (@urn, @id, @scheme, 1, NULL, @now)";
+        // An import settles the commune: a pending "which commune?" question is answered by the list. Opt-outs stay.
+        internal const string UpdateResidentSql =
+            "UPDATE residents SET commune_code = @commune, language = COALESCE(@language, language), awaiting_commune = 0, pending_choices = NULL, " +
+            "updated_at = @now, imported_at = @now WHERE id = @id";
+        internal const string DeleteTagsSql = "DELETE FROM resident_tags WHERE resident_id = @id";
+        internal const string InsertTagSql = "INSERT INTO resident_tags (resident_id, tag) VALUES (@id, @tag)";
+
         private readonly DbCommand _insertResident, _insertAddress, _updateResident, _deleteTags, _insertTag;
 
         public ImportWriter(DbConnection c, DbTransaction tx)
         {
-            _insertResident = Prepare(c, tx,
-                "INSERT INTO residents (id, urn, commune_code, language, opted_out, awaiting_commune, following, created_at, updated_at, imported_at) " +
-                "VALUES (@id, @urn, @commune, @language, 0, 0, 1, @now, @now, @now)",
+            _insertResident = Prepare(c, tx, InsertResidentSql,
                 ("id", DbType.String), ("urn", DbType.String), ("commune", DbType.String), ("language", DbType.String), ("now", DbType.Int64));
-            // Imported Zalo ids follow like any new address: an OA learns a user id only from someone who followed or wrote to it.
-            _insertAddress = Prepare(c, tx,
-                "INSERT INTO resident_addresses (urn, resident_id, scheme, following, last_inbound_at, created_at) VALUES (@urn, @id, @scheme, 1, NULL, @now)",
+            _insertAddress = Prepare(c, tx, InsertAddressSql,
                 ("urn", DbType.String), ("id", DbType.String), ("scheme", DbType.String), ("now", DbType.Int64));
-            // An import settles the commune: a pending "which commune?" question is answered by the list.
-            _updateResident = Prepare(c, tx,
-                "UPDATE residents SET commune_code = @commune, language = COALESCE(@language, language), awaiting_commune = 0, pending_choices = NULL, " +
-                "updated_at = @now, imported_at = @now WHERE id = @id",
+            _updateResident = Prepare(c, tx, UpdateResidentSql,
                 ("commune", DbType.String), ("language", DbType.String), ("now", DbType.Int64), ("id", DbType.String));
-            _deleteTags = Prepare(c, tx, "DELETE FROM resident_tags WHERE resident_id = @id", ("id", DbType.String));
-            _insertTag = Prepare(c, tx, "INSERT INTO resident_tags (resident_id, tag) VALUES (@id, @tag)", ("id", DbType.String), ("tag", DbType.String));
+            _deleteTags = Prepare(c, tx, DeleteTagsSql, ("id", DbType.String));
+            _insertTag = Prepare(c, tx, InsertTagSql, ("id", DbType.String), ("tag", DbType.String));
         }
 
         /// <summary>A new person: <paramref name="urns"/> in order, the first becomes <c>residents.urn</c>.</summary>

@@ -41,6 +41,12 @@ public static partial class ResidentStore
         ResidentFilter filter, string afterId, int limit)
     {
         if (filter.ProvinceCommunes.Count == 0 || limit <= 0) return [];
+        var (sql, args) = SelectPageCommand(dialect, filter, afterId, limit);
+        return (await c.QueryAsync<ResidentContact>(sql, args, tx)).AsList();
+    }
+
+    internal static (string Sql, DynamicParameters Args) SelectPageCommand(SqlDialect dialect, ResidentFilter filter, string afterId, int limit)
+    {
         // The page's ids first, walking residents in id order (SQLite: the covering audience index; the unary + keeps
         // it off the commune index, whose matches it would have to sort on every page), then the addresses of those
         // ids only: the per-resident lookups run for the page, not for every match.
@@ -55,30 +61,37 @@ public static partial class ResidentStore
             $"({First("tel")}) AS TelUrn, z.urn AS ZaloUrn, z.following AS ZaloFollowing, z.last_inbound_at AS ZaloLastInboundAt " +
             $"FROM ({ids}) p JOIN residents r ON r.id = p.id LEFT JOIN resident_addresses z ON z.urn = ({First("zalo")}) " +
             "ORDER BY r.id";
-        return (await c.QueryAsync<ResidentContact>(sql, args, tx)).AsList();
+        return (sql, args);
     }
 
     public static async Task<int> CountAsync(DbConnection c, DbTransaction? tx, ResidentFilter filter)
     {
         if (filter.ProvinceCommunes.Count == 0) return 0;
+        var (sql, args) = CountCommand(filter);
+        return await c.ExecuteScalarAsync<int>(sql, args, tx);
+    }
+
+    internal static (string Sql, DynamicParameters Args) CountCommand(ResidentFilter filter)
+    {
         var (where, args) = Where(filter, idOrder: false);
-        return await c.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM residents r WHERE {where}", args, tx);
+        return ($"SELECT COUNT(*) FROM residents r WHERE {where}", args);
     }
 
     /// <summary>How many residents each of these communes has (communes with none are left out).</summary>
     public static async Task<IReadOnlyList<(string CommuneCode, int Count)>> CountByCommuneAsync(DbConnection c, IReadOnlyList<string> communes) =>
-        communes.Count == 0 ? [] : (await c.QueryAsync<(string, int)>(
-            "SELECT commune_code, COUNT(*) FROM residents WHERE commune_code IN @communes GROUP BY commune_code", new { communes })).AsList();
+        communes.Count == 0 ? [] : (await c.QueryAsync<(string, int)>(CountByCommuneSql, new { communes })).AsList();
+
+    internal const string CountByCommuneSql = "SELECT commune_code, COUNT(*) FROM residents WHERE commune_code IN @communes GROUP BY commune_code";
 
     /// <summary>The tags of these residents (for an export page), looked up in bulk.</summary>
-    public static async Task<ILookup<string, string>> TagsOfAsync(DbConnection c, DbTransaction? tx, IReadOnlyCollection<string> residentIds)
+    public static async Task<ILookup<string, string>> TagsOfAsync(DbConnection c, DbTransaction? tx, SqlDialect dialect, IReadOnlyCollection<string> residentIds)
     {
-        var all = new List<(string ResidentId, string Tag)>();
-        foreach (var slice in residentIds.Chunk(InListSlice))
-            all.AddRange(await c.QueryAsync<(string, string)>(
-                "SELECT resident_id, tag FROM resident_tags WHERE resident_id IN @slice ORDER BY resident_id, tag", new { slice }, tx));
+        var all = await c.QueryAsync<(string ResidentId, string Tag)>(TagsOfSql(dialect), new { ids = System.Text.Json.JsonSerializer.Serialize(residentIds) }, tx);
         return all.ToLookup(x => x.ResidentId, x => x.Tag, StringComparer.Ordinal);
     }
+
+    internal static string TagsOfSql(SqlDialect dialect) =>
+        $"SELECT resident_id, tag FROM resident_tags WHERE resident_id IN ({JsonValues(dialect, "@ids")}) ORDER BY resident_id, tag";
 
     private static (string Where, DynamicParameters Args) Where(ResidentFilter filter, bool idOrder)
     {
