@@ -6,6 +6,7 @@ using Gateway.App.Features.Directory;
 using Gateway.App.Features.Inbox;
 using Gateway.App.Features.Outbound;
 using Gateway.App.Features.Outbound.Pacing;
+using Gateway.App.Features.Residents;
 using Gateway.App.Features.Routing;
 using Gateway.App.Features.Webhooks;
 using Gateway.App.Infrastructure.Database;
@@ -65,6 +66,7 @@ public static class GatewaySetup
         services.AddSingleton<AuditLog>();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddSingleton<DemoSeeder>();
+        services.AddResidents(); // the demo seeds its residents through the importer
         return services;
     }
 

@@ -8,7 +8,7 @@ namespace Gateway.App.Features.Residents;
 /// status callbacks, imports and notices read and write residents only through here, inside their caller's
 /// transaction. A resident is found by any of their addresses.
 /// </summary>
-public static class ResidentStore
+public static partial class ResidentStore
 {
     private const string Columns =
         "r.id AS Id, a.urn AS Urn, r.commune_code AS CommuneCode, r.language AS Language, r.opted_out AS OptedOut, " +
