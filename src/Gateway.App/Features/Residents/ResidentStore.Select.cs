@@ -41,23 +41,27 @@ public static partial class ResidentStore
         ResidentFilter filter, string afterId, int limit)
     {
         if (filter.ProvinceCommunes.Count == 0 || limit <= 0) return [];
-        var (where, args) = Where(filter);
+        // The page's ids first, walking residents in id order (SQLite: the covering audience index; the unary + keeps
+        // it off the commune index, whose matches it would have to sort on every page), then the addresses of those
+        // ids only: the per-resident lookups run for the page, not for every match.
+        var (where, args) = Where(filter, idOrder: dialect.IsSqlite);
         args.Add("after", afterId ?? "");
         args.Add("limit", limit);
         string First(string scheme) =>
             $"SELECT {dialect.TopPrefix("1")} f.urn FROM resident_addresses f WHERE f.resident_id = r.id AND f.scheme = '{scheme}' ORDER BY f.created_at, f.urn {dialect.LimitSuffix("1")}";
+        var ids = $"SELECT {dialect.TopPrefix("@limit")} r.id FROM residents r WHERE r.id > @after AND {where} ORDER BY r.id {dialect.LimitSuffix("@limit")}";
         var sql =
-            $"SELECT {dialect.TopPrefix("@limit")} r.id AS Id, r.commune_code AS CommuneCode, r.language AS Language, r.opted_out AS OptedOut, " +
+            "SELECT r.id AS Id, r.commune_code AS CommuneCode, r.language AS Language, r.opted_out AS OptedOut, " +
             $"({First("tel")}) AS TelUrn, z.urn AS ZaloUrn, z.following AS ZaloFollowing, z.last_inbound_at AS ZaloLastInboundAt " +
-            $"FROM residents r LEFT JOIN resident_addresses z ON z.urn = ({First("zalo")}) " +
-            $"WHERE r.id > @after AND {where} ORDER BY r.id {dialect.LimitSuffix("@limit")}";
+            $"FROM ({ids}) p JOIN residents r ON r.id = p.id LEFT JOIN resident_addresses z ON z.urn = ({First("zalo")}) " +
+            "ORDER BY r.id";
         return (await c.QueryAsync<ResidentContact>(sql, args, tx)).AsList();
     }
 
     public static async Task<int> CountAsync(DbConnection c, DbTransaction? tx, ResidentFilter filter)
     {
         if (filter.ProvinceCommunes.Count == 0) return 0;
-        var (where, args) = Where(filter);
+        var (where, args) = Where(filter, idOrder: false);
         return await c.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM residents r WHERE {where}", args, tx);
     }
 
@@ -71,16 +75,17 @@ public static partial class ResidentStore
         return all.ToLookup(x => x.ResidentId, x => x.Tag, StringComparer.Ordinal);
     }
 
-    private static (string Where, DynamicParameters Args) Where(ResidentFilter filter)
+    private static (string Where, DynamicParameters Args) Where(ResidentFilter filter, bool idOrder)
     {
         var args = new DynamicParameters();
         args.Add("province", filter.ProvinceCommunes);
-        var clauses = new List<string> { "r.commune_code IN @province" };
+        var commune = idOrder ? "+r.commune_code" : "r.commune_code";
+        var clauses = new List<string> { $"{commune} IN @province" };
         if (filter.OptedOut is { } optedOut) clauses.Add(optedOut ? "r.opted_out = 1" : "r.opted_out = 0");
         if (!filter.WholeProvince)
         {
             var any = new List<string>();
-            if (filter.Communes.Count > 0) { any.Add("r.commune_code IN @communes"); args.Add("communes", filter.Communes); }
+            if (filter.Communes.Count > 0) { any.Add($"{commune} IN @communes"); args.Add("communes", filter.Communes); }
             if (filter.Languages.Count > 0) { any.Add("r.language IN @languages"); args.Add("languages", filter.Languages); }
             if (filter.Tags.Count > 0)
             {

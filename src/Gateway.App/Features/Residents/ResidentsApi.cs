@@ -2,6 +2,7 @@ using Gateway.App.Features.Audit;
 using Gateway.App.Features.Auth;
 using Gateway.App.Features.Directory;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Net.Http.Headers;
 
 namespace Gateway.App.Features.Residents;
@@ -17,6 +18,7 @@ public static class ResidentsApi
 
     public static IServiceCollection AddResidents(this IServiceCollection services)
     {
+        services.TryAddSingleton(_ => Languages.Default);
         services.AddSingleton<ResidentImporter>();
         services.AddSingleton<ResidentExport>();
         return services;
