@@ -41,6 +41,7 @@ app.MapNotices();
 app.MapResidentsApi();
 app.MapSimulatorApi();
 app.MapWebPages();
+app.MapResidentPages();
 app.MapEmptyEndpoint();
 
 app.Run();

@@ -66,6 +66,7 @@ public static class GatewaySetup
         services.AddSingleton<AuditLog>();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<DemoResidents>();
         services.AddResidents(); // the demo seeds its residents through the importer
         return services;
     }

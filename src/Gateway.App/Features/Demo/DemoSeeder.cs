@@ -6,14 +6,16 @@ namespace Gateway.App.Features.Demo;
 
 /// <summary>
 /// The demo's officials: province officer <c>phutho</c> (Phú Thọ, 25), commune officers <c>lienson</c>
-/// (Xã Liên Sơn, 04960) and <c>banho</c> (Xã Bản Hồ, 03046, Lào Cai). The password comes from
+/// (Xã Liên Sơn, 04960) and <c>banho</c> (Xã Bản Hồ, 03046, Lào Cai), <c>phuthoduyet</c> (a second Phú Thọ province
+/// officer, who approves notices), and about 2,000 residents of Phú Thọ (<see cref="DemoResidents"/>). The password comes from
 /// <c>GATEWAY_DEMO_PASSWORD</c>, else a fresh one is generated and printed at start-up.
 /// </summary>
-public sealed class DemoSeeder(Officials officials, IOptions<DemoOptions> options, IConfiguration configuration, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(Officials officials, DemoResidents residents, IOptions<DemoOptions> options, IConfiguration configuration, ILogger<DemoSeeder> logger)
 {
     public static readonly (string Username, string DisplayName, string Role, string? Commune, string Province)[] Accounts =
     [
         ("phutho", "Sở Nội vụ Phú Thọ", Official.ProvinceRole, null, "25"),
+        ("phuthoduyet", "Sở Nội vụ Phú Thọ – người duyệt", Official.ProvinceRole, null, "25"), // a second officer approves notices
         ("lienson", "UBND Xã Liên Sơn", Official.CommuneRole, "04960", "25"),
         ("banho", "UBND Xã Bản Hồ", Official.CommuneRole, "03046", "15"),
     ];
@@ -33,5 +35,6 @@ public sealed class DemoSeeder(Officials officials, IOptions<DemoOptions> option
         foreach (var a in Accounts)
             await officials.CreateOrUpdateAsync(a.Username, Password, a.DisplayName, a.Role, a.Commune, a.Province);
         logger.LogInformation("Demo officials ready: {Users}", string.Join(", ", Accounts.Select(a => a.Username)));
+        await residents.SeedAsync();
     }
 }

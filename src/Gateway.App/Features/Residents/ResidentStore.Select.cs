@@ -65,6 +65,11 @@ public static partial class ResidentStore
         return await c.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM residents r WHERE {where}", args, tx);
     }
 
+    /// <summary>How many residents each of these communes has (communes with none are left out).</summary>
+    public static async Task<IReadOnlyList<(string CommuneCode, int Count)>> CountByCommuneAsync(DbConnection c, IReadOnlyList<string> communes) =>
+        communes.Count == 0 ? [] : (await c.QueryAsync<(string, int)>(
+            "SELECT commune_code, COUNT(*) FROM residents WHERE commune_code IN @communes GROUP BY commune_code", new { communes })).AsList();
+
     /// <summary>The tags of these residents (for an export page), looked up in bulk.</summary>
     public static async Task<ILookup<string, string>> TagsOfAsync(DbConnection c, DbTransaction? tx, IReadOnlyCollection<string> residentIds)
     {

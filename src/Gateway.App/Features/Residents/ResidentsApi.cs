@@ -51,7 +51,7 @@ public static class ResidentsApi
                 return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large",
                     detail: $"At most {MaxImportBytes / (1024 * 1024)} MB a file; rows before the limit were imported. Split the list.");
             }
-        }).Accepts<string>(ResidentCsv.ContentType).Produces<ImportResult>();
+        }).Produces<ImportResult>(); // no .Accepts(): routing would answer a wrong type with a bare 415 before the handler explains it
 
         group.MapGet("/export", async (string? commune, HttpContext http, ResidentExport export, CommuneDirectory directory, AuditLog audit) =>
         {
