@@ -1,6 +1,7 @@
 using Gateway.Channels;
 using Gateway.App.Features.Channels;
 using Gateway.App.Features.Demo;
+using Gateway.App.Features.Notices.Templates;
 using Gateway.App.Infrastructure.Database;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -23,6 +24,7 @@ public static class Startup
             app.Logger.LogInformation("Database ready ({Provider}, {Applied} migrations applied now)", db.Provider, applied);
         }
         if (migrateOnly) return;
+        await app.Services.GetRequiredService<TemplateLoader>().LoadAsync();
         await app.Services.GetRequiredService<DemoSeeder>().SeedAsync();
         foreach (var disabled in app.Services.GetRequiredService<ChannelCatalog>().Disabled)
             app.Logger.LogWarning("Channel disabled: {Reason}", disabled);

@@ -1,5 +1,8 @@
 using System.Data.Common;
 using Dapper;
+using Gateway.App.Features.Notices;
+using Gateway.App.Features.Notices.Sending;
+using Gateway.App.Features.Notices.Templates;
 using Gateway.App.Features.Outbound;
 using Gateway.App.Features.Routing;
 using Gateway.App.Features.Webhooks;
@@ -126,12 +129,14 @@ public sealed class GatewayTestHost : IAsyncDisposable
         services.AddGatewayOutbox();
         services.AddGatewayFeatures();
         services.AddGatewayAuth();
+        services.AddNotices();
         services.AddSingleton<TimeProvider>(time);
         services.AddMassTransitTestHarness(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConsumer<RouteInboundMessageConsumer, RouteInboundMessageConsumerDefinition>();
             bus.AddConsumer<SendOutboundMessageConsumer, SendOutboundMessageConsumerDefinition>();
+            bus.AddConsumer<SendNoticeChunkConsumer, SendNoticeChunkConsumerDefinition>();
             bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
         });
 
@@ -139,6 +144,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
         try
         {
             await provider.GetRequiredService<Migrator>().MigrateAsync();
+            await provider.GetRequiredService<TemplateLoader>().LoadAsync();
             var harness = provider.GetTestHarness();
             harness.TestTimeout = TimeSpan.FromSeconds(30);
             harness.TestInactivityTimeout = TimeSpan.FromSeconds(2);

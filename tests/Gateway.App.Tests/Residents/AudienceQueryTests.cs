@@ -114,7 +114,7 @@ public sealed class AudienceQueryTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Theory]
-    [InlineData(new string[0], new string[0], new string[0], false, "empty")]
+    [InlineData(new string[0], new string[0], new string[0], false, "trống")]
     [InlineData(new[] { "03046" }, new string[0], new string[0], false, "Xã Bản Hồ")]
     [InlineData(new[] { "99999" }, new string[0], new string[0], false, "99999")]
     [InlineData(new string[0], new string[0], new[] { "klingon" }, false, "klingon")]

@@ -1,6 +1,7 @@
 using Gateway.App.Features.Notices.Broadcasts;
 using Gateway.App.Features.Notices.Scheduling;
 using Gateway.App.Features.Notices.Sending;
+using Gateway.App.Features.Notices.Templates;
 
 namespace Gateway.App.Features.Notices;
 
@@ -10,6 +11,7 @@ public static class NoticesSetup
     public static IServiceCollection AddNotices(this IServiceCollection services)
     {
         services.AddNoticeScheduling();
+        services.AddNoticeTemplates();
         services.AddOptions<NoticeDeliveryOptions>().BindConfiguration(NoticeDeliveryOptions.Section)
             .Validate(o => o.ChunkSize > 0 && o.SendChunkSize > 0, "Notices:ChunkSize and Notices:SendChunkSize must be positive")
             .Validate(o => o.ChannelOrder.Ways().All(w => w is NoticeChannelPolicy.Zalo or NoticeChannelPolicy.Sms), "Notices:ChannelOrder takes zalo and sms")
@@ -28,6 +30,7 @@ public static class NoticesSetup
 
     public static IEndpointRouteBuilder MapNotices(this IEndpointRouteBuilder app)
     {
+        app.MapTemplatesApi();
         app.MapBroadcastsApi();
         return app;
     }

@@ -8,7 +8,8 @@ namespace Gateway.App.Features.Notices.Audiences;
 /// <summary>
 /// The residents an <see cref="Audience"/> names, read through <see cref="ResidentStore"/> (which owns the SQL): only
 /// residents registered in a commune of the province, opted-out residents apart. Tags and languages are normalized
-/// as the importer stores them (trimmed lower-case tags, canonical language codes).
+/// as the importer stores them (trimmed lower-case tags, canonical language codes). Validate's messages are Vietnamese:
+/// they are shown to the officer composing the notice.
 /// </summary>
 public static class AudienceQuery
 {
@@ -19,16 +20,16 @@ public static class AudienceQuery
         var tags = Tags(audience);
         var codes = audience.Languages ?? [];
         if (!audience.WholeProvince && communes.Count == 0 && tags.Count == 0 && codes.Count == 0)
-            return "The audience is empty: choose the whole province, or at least one commune, tag or language.";
+            return "Chưa chọn người nhận (trống): chọn cả tỉnh, hoặc ít nhất một xã, một nhãn hay một ngôn ngữ.";
         foreach (var code in communes)
         {
             var commune = directory.FindCommune(code ?? "");
-            if (commune is null) return $"Commune {code} does not exist.";
+            if (commune is null) return $"Không có xã nào mang mã {code}.";
             if (commune.ProvinceCode != provinceCode)
-                return $"{commune.Name} ({commune.Code}) is in {commune.ProvinceName}, not in this province.";
+                return $"{commune.Name} ({commune.Code}) thuộc tỉnh {commune.ProvinceName}, không thuộc tỉnh này.";
         }
         foreach (var code in codes)
-            if (languages.Canonical(code) is null) return $"Unknown language code \"{code}\".";
+            if (languages.Canonical(code) is null) return $"Mã ngôn ngữ không được hỗ trợ: \"{code}\".";
         return null;
     }
 

@@ -67,7 +67,7 @@ public sealed class BroadcastPreview(Db db, CommuneDirectory directory, NoticeCh
             .Select(r => { var info = SmsEncoding.Analyze(r.Sms); return new VersionPreview(r.Language, r.Sms, info.Encoding == SmsCharset.Gsm7 ? "GSM-7" : "UCS-2", info.Segments, r.Zalo); })
             .OrderBy(v => v.Language == Languages.Vietnamese ? "" : v.Language).ToList();
         var cost = byChannel.Values.Sum(ch => ch.Units * options.Value.Prices.GetValueOrDefault(ChannelTypes.IsSms(ch.Type) ? NoticeChannelPolicy.Sms : NoticeChannelPolicy.Zalo));
-        var duration = byChannel.Select(kv => channels.Find(kv.Key)?.Options.MessagesPerSecond is > 0 and var rate ? kv.Value.Units / rate!.Value : 0).DefaultIfEmpty(0).Max();
+        var duration = byChannel.Select(kv => channels.Find(kv.Key)?.Options.MessagesPerSecond is > 0 and var rate ? kv.Value.Units / rate : 0).DefaultIfEmpty(0).Max();
         return new PreviewDto(recipients,
             byCommune.OrderByDescending(kv => kv.Value).Select(kv => new CommuneCount(kv.Key, kv.Value)).ToList(),
             byLanguage.OrderByDescending(kv => kv.Value.Count).Select(kv => new LanguageCount(kv.Key, kv.Value.Count, kv.Value.Fallback)).ToList(),
