@@ -195,7 +195,7 @@ VERSIONS=$(q "SELECT group_concat(language || ':' || length(sms_text), ' ') FROM
 EXPANDER_LINE=$(grep -m1 -o "run [0-9]*: [0-9]* delivery rows written in [0-9]* ms" "$TMP/gateway.log" || echo "")
 EXPANDER_ROWS=$(sed -n 's/.*: \([0-9]*\) delivery rows.*/\1/p' <<<"$EXPANDER_LINE")
 EXPANDER_MS=$(sed -n 's/.* written in \([0-9]*\) ms/\1/p' <<<"$EXPANDER_LINE")
-ROWS_PER_S=$(awk -v r="$ROWS" -v s="$EXPAND_DB_S" 'BEGIN { printf "%.0f", s > 0 ? r / s : 0 }')
+ROWS_PER_S=$(awk -v r="$ROWS" -v s="$EXPAND_DB_S" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
 EXPAND_GW_CORES=$(cores "$C0" "$C1" "$T0" "$T1")
 EXPAND_ALL_CORES=$(cores "$M0" "$M1" "$T0" "$T1")
 log "bench-broadcast: expanded: $ROWS rows, $EXPAND_DB_S s from approval (database clock), ${EXPAND_WALL_S} s seen by the poller"
@@ -211,6 +211,7 @@ C3=$(cpu_ticks "$GW_PID"); M3=$(machine_ticks); T3=$(now_ms)
 STATS=$(curl -s "http://127.0.0.1:$FAKE_PORT/stats?from=$SEND_FROM&to=$SEND_TO")
 DURING=$(curl -s "http://127.0.0.1:$FAKE_PORT/stats?from=$APPROVED_MS&to=$SEEN_MS")
 curl -s "http://127.0.0.1:$FAKE_PORT/series" >"$TMP/series.txt" || true
+curl -s "http://127.0.0.1:$FAKE_PORT/series?ms=50" >"$TMP/series-50ms.txt" || true
 PEAK_RSS_MB=$(($(status_kb "$GW_PID" VmHWM) / 1024))
 SEND_GW_CORES=$(cores "$C2" "$C3" "$T2" "$T3")
 SEND_ALL_CORES=$(cores "$M2" "$M3" "$T2" "$T3")

@@ -160,7 +160,7 @@ static class Generate
 /// Every accepted message is timestamped on arrival (with its SMS segments, which is what the gateway's pacer
 /// counts), so <c>GET /stats?from=MS&amp;to=MS</c> (Unix ms, optional) can report the send rate: the average over a
 /// window, the most in any calendar second and the most in any sliding one-second window (the pacer's own rule).
-/// <c>GET /series</c> lists per calendar second: <c>unix-second messages segments</c>.
+/// <c>GET /series?ms=1000</c> lists per bin (calendar seconds by default): <c>bin-start-unix-ms messages segments</c>.
 /// </summary>
 static class FakeTwilio
 {
@@ -184,7 +184,7 @@ static class FakeTwilio
         });
         app.MapGet("/count", () => Interlocked.Read(ref created).ToString());
         app.MapGet("/stats", (long? from, long? to) => arrivals.Stats(from, to));
-        app.MapGet("/series", () => arrivals.Series());
+        app.MapGet("/series", (int? ms) => arrivals.Series(ms ?? 1000));
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         await app.StartAsync();
         try { await Task.Delay(Timeout.Infinite, app.Lifetime.ApplicationStopping).WaitAsync(stop.Token); }
@@ -214,10 +214,12 @@ static class FakeTwilio
             lock (_lock) return [.. _all.OrderBy(x => x.At)];
         }
 
-        public string Series()
+        /// <summary>Per bin of <paramref name="ms"/> milliseconds (1000: calendar seconds): bin start (Unix ms), messages, segments.</summary>
+        public string Series(int ms)
         {
             var sb = new StringBuilder();
-            foreach (var g in Snapshot().GroupBy(x => x.At / TimeSpan.TicksPerSecond))
+            var bin = Math.Max(1, ms) * TimeSpan.TicksPerMillisecond;
+            foreach (var g in Snapshot().GroupBy(x => x.At / bin * bin / TimeSpan.TicksPerMillisecond))
                 sb.Append(g.Key).Append(' ').Append(g.Count()).Append(' ').Append(g.Sum(x => x.Segments)).Append('\n');
             return sb.ToString();
         }
