@@ -212,7 +212,7 @@ STATS=$(curl -s "http://127.0.0.1:$FAKE_PORT/stats?from=$SEND_FROM&to=$SEND_TO")
 DURING=$(curl -s "http://127.0.0.1:$FAKE_PORT/stats?from=$APPROVED_MS&to=$SEEN_MS")
 curl -s "http://127.0.0.1:$FAKE_PORT/series" >"$TMP/series.txt" || true
 curl -s "http://127.0.0.1:$FAKE_PORT/series?ms=50" >"$TMP/series-50ms.txt" || true
-PEAK_RSS_MB=$(($(status_kb "$GW_PID" VmHWM) / 1024))
+PEAK_BEFORE_CANCEL_MB=$(($(status_kb "$GW_PID" VmHWM) / 1024))
 SEND_GW_CORES=$(cores "$C2" "$C3" "$T2" "$T3")
 SEND_ALL_CORES=$(cores "$M2" "$M3" "$T2" "$T3")
 api POST "/api/broadcasts/$BROADCAST/cancel" "$CREATOR" >/dev/null
@@ -253,7 +253,7 @@ echo "  sending:   limit $RATE/s; over ${SEND_SECONDS} s after expansion: $(fiel
 echo "             most in any sliding 1 s window (whole run): $MAX_SLIDE messages / $MAX_SLIDE_SEG segments; most in a calendar second: $MAX_CAL"
 echo "             CPU while sending: gateway $SEND_GW_CORES cores, whole machine $SEND_ALL_CORES cores"
 echo "  cancel:    broadcast $FINAL_STATUS; rows $BY_STATUS; $AFTER_CANCEL sends reached the fake in the 3 s after the cancel answered"
-echo "  memory:    gateway peak RSS (VmHWM, whole run) $PEAK_RSS_MB MB"
+echo "  memory:    gateway peak RSS (VmHWM, whole run) $PEAK_RSS_MB MB; $PEAK_BEFORE_CANCEL_MB MB before the cancel (which updates every queued row in one transaction)"
 echo "  log:       $WARNINGS warnings, $FAILS failures"
 echo
 printf '  %-46s %-12s %-14s %s\n' "" "target" "measured" ""
