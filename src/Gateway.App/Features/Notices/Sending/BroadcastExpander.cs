@@ -42,17 +42,29 @@ public sealed class BroadcastExpander(
         }
         var started = time.GetTimestamp();
         var total = 0;
+        var size = options.Value.ChunkSize;
+        // The next page is read (on its own connection, a WAL reader beside the writer) while this one is written:
+        // on SQLite both are synchronous work, so reading the audience and writing the rows use a core each.
+        Task<IReadOnlyList<AudienceMember>> ReadPageAsync(string from) => Task.Run(async () =>
+        {
+            await using var c = await db.OpenAsync(ct);
+            return await AudienceQuery.PageAsync(c, null, db.Dialect, directory, audience, b.ProvinceCode, from, size);
+        }, ct);
+        var next = ReadPageAsync(after);
         while (true)
         {
-            IReadOnlyList<AudienceMember> page;
-            await using (var c = await db.OpenAsync(ct))
-                page = await AudienceQuery.PageAsync(c, null, db.Dialect, directory, audience, b.ProvinceCode, after, options.Value.ChunkSize);
+            var page = await next;
             if (page.Count == 0) break;
+            var full = page.Count >= size;
+            if (full) next = ReadPageAsync(page[^1].ResidentId);
             var still = await writer.WriteAsync(w => WriteChunkAsync(w, b, leaseOwner, template, values, versions, page), ct: ct);
-            if (!still) return false;
+            if (!still)
+            {
+                if (full) await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                return false;
+            }
             total += page.Count;
-            after = page[^1].ResidentId;
-            if (page.Count < options.Value.ChunkSize) break;
+            if (!full) break;
         }
         await using (var c = await db.OpenAsync(ct))
         {
@@ -82,16 +94,20 @@ public sealed class BroadcastExpander(
             transaction: w.Tx);
         using var insert = PrepareInsert(c, w.Tx);
         long? firstQueued = null, lastQueued = null;
+        var sqlite = w.Dialect.IsSqlite;
         foreach (var m in page)
         {
-            var version = await VersionAsync(w, b, template, values, versions, m.Language);
+            // Each language's version is rendered (and its SMS segments counted) once per run, not per resident.
+            var version = versions.TryGetValue(m.Language ?? Languages.Vietnamese, out var known) ? known
+                : await VersionAsync(w, b, template, values, versions, m.Language);
             var choice = policy.Choose(m, b.ProvinceCode, w.Now);
-            var text = choice.ChannelType is null ? version.Sms : version.TextFor(choice.ChannelType);
             var queued = choice.SkipReason is null;
             var id = nextId++;
             Set(insert, id, b, m, version.Language, choice, queued ? NoticeDeliveryStatus.Queued : NoticeDeliveryStatus.Skipped,
-                choice.SkipReason, choice.ChannelType is null ? 0 : OutboundSender.Cost(choice.ChannelType, text), w.Now);
-            await insert.ExecuteNonQueryAsync();
+                choice.SkipReason, version.CostFor(choice.ChannelType), w.Now);
+            // Microsoft.Data.Sqlite's async methods run synchronously anyway; skip their Task per row there.
+            if (sqlite) insert.ExecuteNonQuery();
+            else await insert.ExecuteNonQueryAsync();
             if (!queued) continue;
             firstQueued ??= id;
             lastQueued = id;
@@ -162,6 +178,12 @@ public sealed class BroadcastExpander(
 
     private sealed record Version(string Language, string Sms, string Zalo, bool Fallback)
     {
+        private readonly int _smsCost = OutboundSender.Cost(Gateway.Channels.ChannelTypes.Twilio, Sms);
+
         public string TextFor(string channelType) => channelType == Gateway.Channels.ChannelTypes.Zalo ? Zalo : Sms;
+
+        /// <summary>What <see cref="OutboundSender.Cost"/> gives for this version's text on that channel type (0 when skipped), counted once.</summary>
+        public int CostFor(string? channelType) =>
+            channelType is null ? 0 : Gateway.Channels.ChannelTypes.IsSms(channelType) ? _smsCost : OutboundSender.Cost(channelType, TextFor(channelType));
     }
 }
