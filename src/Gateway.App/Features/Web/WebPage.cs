@@ -57,7 +57,7 @@ public sealed class WebPage(HttpContext http)
         ".t .in{background:#fff;border:1px solid #ddd;margin-right:auto}.t .out{background:#dcf8c6;margin-left:auto}.t p{margin:0;white-space:pre-wrap;word-wrap:break-word}" +
         ".row{display:flex;flex-wrap:wrap;gap:6px;align-items:center}" +
         "table{border-collapse:collapse;width:100%;background:#fff;font-size:.9em}th,td{border:1px solid #ddd;padding:3px 5px;text-align:left}td.n{text-align:right}" +
-        "progress{width:100%;height:18px}fieldset{border:1px solid #ddd;border-radius:6px;margin:8px 0}label.i{display:inline;margin:0 10px 0 2px}.x{overflow-x:auto}";
+        "progress{width:100%;height:18px}fieldset{border:1px solid #ddd;border-radius:6px;margin:8px 0}label.i{display:inline;margin:0 10px 0 2px}.ck{white-space:nowrap;display:inline-block}.x{overflow-x:auto}";
 }
 
 /// <summary>UTF-8 HTML with the headers every page needs: no caching (personal data), CSP with the page's nonce.</summary>

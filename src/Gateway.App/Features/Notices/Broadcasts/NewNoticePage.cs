@@ -92,7 +92,7 @@ public static class NewNoticePage
         }));
 
         var languages = Join(Languages.Default.All.Select(l =>
-            H($"<span><input type=checkbox id=\"l_{l.Code}\" name=languages value=\"{l.Code}\"{Checked(form.Languages.Contains(l.Code))}><label class=i for=\"l_{l.Code}\">{l.Name}</label></span> ")));
+            H($"<span class=ck><input type=checkbox id=\"l_{l.Code}\" name=languages value=\"{l.Code}\"{Checked(form.Languages.Contains(l.Code))}><label class=i for=\"l_{l.Code}\">{l.Name}</label></span> ")));
 
         var body = H($"""
             <p class=m><a href=/notices>← Thông báo</a></p>
@@ -134,7 +134,7 @@ public static class NewNoticePage
         var languages = Join(p.ByLanguage.Select(l => H($"<tr><td>{NoticePages.LanguageName(l.Language)}</td><td class=n>{l.Count}</td><td class=n>{l.Fallback}</td></tr>")));
         var channels = Join(p.ByChannel.Select(c => H($"<tr><td>{NoticePages.ChannelName(d.Channels, c.Channel)}</td><td class=n>{c.Count}</td></tr>")));
         var versions = Join(p.Versions.Select(v => H($"""
-            <div class=c><b>{NoticePages.LanguageName(v.Language)}</b> <span class=m>· SMS {v.Encoding}{(v.Encoding == "UCS-2" ? " (có dấu)" : "")} · {v.Segments} tin · {v.Text.Length} ký tự</span><p>{v.Text}</p>{(v.ZaloText is null ? Raw.Empty : H($"<p class=m>Zalo: {v.ZaloText}</p>"))}</div>
+            <div class=c><b>{NoticePages.LanguageName(v.Language)}</b> <span class=m>· SMS {v.Encoding}{(v.Encoding == "UCS-2" ? " (có dấu)" : "")} · {v.Segments} tin · {v.Text.Length} ký tự</span><p>{v.Text}</p>{(v.ZaloText is null || v.ZaloText == v.Text ? Raw.Empty : H($"<p class=m>Zalo: {v.ZaloText}</p>"))}</div>
             """)));
         return H($"""
             <section class=c id=preview aria-live=polite><h2>Xem trước (chưa tạo gì)</h2>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gateway.App.Features.Audit;
 using Gateway.App.Features.Auth;
 using Gateway.App.Features.Channels;
@@ -174,6 +175,8 @@ public static class NoticePages
         {
             var value = b.VariableValues.GetValueOrDefault(v.Name) ?? "";
             if (v.Type == "commune") value = d.Directory.FindCommune(value)?.Name ?? value;
+            if (v.Type == "date" && DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                value = day.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
             return H($"<li>{v.Name}: <b>{value}</b></li>");
         }));
 
@@ -185,7 +188,7 @@ public static class NoticePages
             : H($"<div class=x><table id=report><tr><th>Xã</th><th>Ngôn ngữ</th><th>Kênh</th><th>Người nhận</th><th>Chờ gửi</th><th>Đã gửi</th><th>Đã đến máy</th><th>Lỗi</th><th>Không rõ</th><th>Bỏ qua</th><th>Đã hủy</th></tr>{lines}</table></div>");
 
         var zone = Zone(d);
-        string When(long? ms) => ms is { } v ? TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(v), zone).ToString("HH:mm dd/MM/yyyy") : "";
+        string When(long? ms) => ms is { } v ? TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(v), zone).ToString("HH:mm dd/MM/yyyy", CultureInfo.InvariantCulture) : "";
         var schedule = H($"{(b.SendAt is null ? "Gửi ngay khi được duyệt" : "Gửi lúc " + When(b.SendAt))}{(b.Recurrence is null ? "" : " · lặp lại: " + b.Recurrence)}{(b.NextRunAt is not null && b.Status is BroadcastStatus.Scheduled or BroadcastStatus.WaitingQuietHours ? " · lần gửi tới: " + When(b.NextRunAt) : "")}");
 
         var body = H($"""
@@ -196,7 +199,7 @@ public static class NoticePages
             <p>Người nhận: {AudienceSummary(d.Directory, b.AudienceValue)}</p><p class=m>{schedule}</p><ul>{variables}</ul></div>
             {waitingForOther}{actions}
             <div class=c><label for=progress>Tiến độ: {done} / {total} ({percent}%)</label><progress id=progress max="{Math.Max(total, 1)}" value="{done}">{percent}%</progress>
-            <p id=counts>{c.Recipients} người nhận · chờ gửi {c.Queued} · đã gửi {c.Sent} · đã đến máy {c.Delivered} · lỗi {c.Failed} · không rõ {c.Unknown} · bỏ qua {c.Skipped} · đã hủy {c.Cancelled}{(report.OptedOut > 0 ? $" · {report.OptedOut} người đã từ chối nhận" : "")}</p></div>
+            <p id=counts>{c.Recipients} người nhận · chờ gửi {c.Queued} · đã gửi {c.Sent + c.Delivered} (đã đến máy {c.Delivered}) · lỗi {c.Failed} · không rõ {c.Unknown} · bỏ qua {c.Skipped} · đã hủy {c.Cancelled}{(report.OptedOut > 0 ? $" · {report.OptedOut} người đã từ chối nhận" : "")}</p></div>
             <h2>Theo xã, ngôn ngữ và kênh</h2>{table}
             <p><a href="/notices/{b.Id}/report.csv" id=csv>Tải báo cáo (CSV)</a> · <a href="/notices/{b.Id}">Tải lại</a></p>
             """);
@@ -204,21 +207,25 @@ public static class NoticePages
     }
 
     /// <summary>While a run is under way the page reloads itself every 5 s (no script); a schedule days ahead every minute.</summary>
+    /// <remarks>The reload drops the query, so a one-off "approved" notice does not stay on screen.</remarks>
     private static Raw Refresh(BroadcastRow b, WebPage page)
     {
-        if (b.Status is BroadcastStatus.Sending or BroadcastStatus.WaitingQuietHours) return H($"<meta http-equiv=refresh content=5>");
-        if (b.Status != BroadcastStatus.Scheduled) return Raw.Empty;
-        var soon = b.NextRunAt is not { } next || next - page.Http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds() < 10 * 60_000;
-        return soon ? H($"<meta http-equiv=refresh content=5>") : H($"<meta http-equiv=refresh content=60>");
+        var seconds = b.Status switch
+        {
+            BroadcastStatus.Sending or BroadcastStatus.WaitingQuietHours => 5,
+            BroadcastStatus.Scheduled => b.NextRunAt is { } next && next - page.Http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds() > 10 * 60_000 ? 60 : 5,
+            _ => 0,
+        };
+        return seconds == 0 ? Raw.Empty : H($"<meta http-equiv=refresh content=\"{seconds}; url=/notices/{b.Id}\">");
     }
 
     internal static string AudienceSummary(CommuneDirectory directory, Audiences.Audience a)
     {
         if (a.WholeProvince) return "cả tỉnh";
         var parts = new List<string>();
-        if (a.CommuneCodes.Count > 0) parts.Add("xã " + string.Join(", ", a.CommuneCodes.Select(c => CommuneName(directory, c))));
-        if (a.Tags.Count > 0) parts.Add("nhãn " + string.Join(", ", a.Tags));
-        if (a.Languages.Count > 0) parts.Add("ngôn ngữ " + string.Join(", ", a.Languages.Select(LanguageName)));
+        if (a.CommuneCodes.Count > 0) parts.Add("các xã: " + string.Join(", ", a.CommuneCodes.Select(c => CommuneName(directory, c))));
+        if (a.Tags.Count > 0) parts.Add("nhãn: " + string.Join(", ", a.Tags));
+        if (a.Languages.Count > 0) parts.Add("ngôn ngữ: " + string.Join(", ", a.Languages.Select(LanguageName)));
         return parts.Count == 0 ? "(trống)" : string.Join("; ", parts);
     }
 
