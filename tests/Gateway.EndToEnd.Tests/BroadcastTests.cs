@@ -136,8 +136,23 @@ public sealed class BroadcastTests
             var approved = await api.SendAsync(HttpMethod.Post, $"/api/broadcasts/{id}/approve", SecondOfficer);
             Assert.True(approved.Ok, approved.RawBody);
 
-            await Eventually.Until("300 notices at the fake Twilio", () => Task.FromResult(f.Twilio.Messages.Count), n => n >= 300, f.Gateway, TimeSpan.FromSeconds(60));
+            // Sample the fake provider's count while it fills: the pace must hold (an unpaced send would deliver hundreds at once).
+            var samples = new List<(double Seconds, int Count)>();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            double? first = null;
+            while (f.Twilio.Messages.Count < 300 && clock.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                var n = f.Twilio.Messages.Count;
+                if (n > 0) { first ??= clock.Elapsed.TotalSeconds; samples.Add((clock.Elapsed.TotalSeconds - first.Value, n)); }
+                await Task.Delay(50);
+            }
             f.Gateway.Kill();
+            Assert.True(f.Twilio.Messages.Count >= 300, "300 notices should reach the fake Twilio within 60 s");
+            var segments = Gateway.Channels.Text.SmsEncoding.Analyze(f.Twilio.Messages[0].Body).Segments;
+            var perSecond = 150.0 / segments; // MessagesPerSecond counts SMS segments
+            // At most one second's burst, then the rate, with one claim (50) of slack for arrival jitter.
+            var over = samples.Where(x => x.Count > perSecond * (x.Seconds + 2) + 50).ToList();
+            Assert.True(over.Count == 0, $"faster than {perSecond:0.#} messages/s: e.g. {over.FirstOrDefault().Count} after {over.FirstOrDefault().Seconds:0.00} s");
             var beforeRestart = f.Twilio.Messages.Count;
             await f.Gateway.StartAsync();
             api.ForgetTokens();

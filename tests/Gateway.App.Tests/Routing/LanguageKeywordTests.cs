@@ -13,8 +13,8 @@ public sealed class LanguageKeywordTests(ITestOutputHelper output) : IAsyncLifet
     public async Task InitializeAsync() => _host = await GatewayTestHost.StartAsync(output);
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private Task<string?> LanguageAsync() => _host.ScalarAsync<string?>(
-        "SELECT r.language FROM residents r JOIN resident_addresses a ON a.resident_id = r.id WHERE a.urn = @urn", new { urn = ResidentUrn });
+    private async Task<string?> LanguageAsync() => (await _host.QueryAsync<string?>(
+        "SELECT r.language FROM residents r JOIN resident_addresses a ON a.resident_id = r.id WHERE a.urn = @urn", new { urn = ResidentUrn })).Single();
 
     [Theory]
     [InlineData("NN Mông", "hnj")]

@@ -75,7 +75,8 @@ public sealed class SendNoticeChunkConsumer(
             $"""
             SELECT {db.Dialect.TopPrefix(ClaimSize.ToString())} id FROM notice_deliveries
             WHERE broadcast_id = @id AND run = @Run AND id BETWEEN @from AND @to
-              AND (status = @queued OR (status = @retrying AND next_attempt_at <= @now))
+              -- IN first: an OR at the top made SQLite read and sort every queued row of the run (0.2 s a claim at 1M rows, under the write lock)
+              AND status IN (@queued, @retrying) AND (status = @queued OR next_attempt_at <= @now)
             ORDER BY id {db.Dialect.LimitSuffix(ClaimSize.ToString())}
             """, args, tx)).ToList();
         if (ids.Count == 0) return [];
