@@ -76,8 +76,8 @@ public sealed class OutboxTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Should_keep_the_row_when_publishing_fails()
     {
         var id = await StoreWithoutPublishingAsync("Cho hỏi về trợ cấp");
-        var brokerDown = new OutboxPublisher(new BrokerDownScopes(), _host.Db, NullLogger<OutboxPublisher>.Instance);
-        var failingSweeper = new OutboxSweeper(_host.Db, brokerDown, Options.Create(new OutboxOptions()), _host.Time, NullLogger<OutboxSweeper>.Instance);
+        var brokerDown = new OutboxPublisher(new BrokerDownScopes(), _host.Db, _host.Get<MassTransit.IBusControl>(), NullLogger<OutboxPublisher>.Instance);
+        var failingSweeper = new OutboxSweeper(_host.Db, brokerDown, _host.Get<MassTransit.IBusControl>(), Options.Create(new OutboxOptions()), _host.Time, NullLogger<OutboxSweeper>.Instance);
 
         await Assert.ThrowsAnyAsync<Exception>(() => failingSweeper.SweepAsync(TimeSpan.Zero, CancellationToken.None));
 

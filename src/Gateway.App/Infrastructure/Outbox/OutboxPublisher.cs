@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Dapper;
 using Gateway.App.Infrastructure.Database;
+using Gateway.App.Infrastructure.Messaging;
 using MassTransit;
 
 namespace Gateway.App.Infrastructure.Outbox;
@@ -10,7 +11,7 @@ namespace Gateway.App.Infrastructure.Outbox;
 /// down) leaves the rows in place for <see cref="OutboxSweeper"/>; consumers are idempotent, so a row
 /// published twice (crash between publish and delete) does no harm.
 /// </summary>
-public sealed class OutboxPublisher(IServiceScopeFactory scopes, Db db, ILogger<OutboxPublisher> logger) : BackgroundService
+public sealed class OutboxPublisher(IServiceScopeFactory scopes, Db db, IBusControl bus, ILogger<OutboxPublisher> logger) : BackgroundService
 {
     private readonly Channel<OutboxEntry> _committed = Channel.CreateUnbounded<OutboxEntry>(new() { SingleReader = true });
 
@@ -26,6 +27,7 @@ public sealed class OutboxPublisher(IServiceScopeFactory scopes, Db db, ILogger<
     {
         var batch = new List<OutboxEntry>(512);
         var reader = _committed.Reader;
+        await BusReadiness.WaitAsync(bus, stoppingToken);
         while (await reader.WaitToReadAsync(stoppingToken))
         {
             batch.Clear();

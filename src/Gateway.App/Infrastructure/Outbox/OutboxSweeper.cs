@@ -1,6 +1,8 @@
 using Dapper;
 using Gateway.App.Infrastructure.Background;
 using Gateway.App.Infrastructure.Database;
+using Gateway.App.Infrastructure.Messaging;
+using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.App.Infrastructure.Outbox;
@@ -18,13 +20,14 @@ public sealed class OutboxOptions
 }
 
 /// <summary>On start and then periodically, publishes outbox rows that the fast path did not.</summary>
-public sealed class OutboxSweeper(Db db, OutboxPublisher publisher, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxSweeper> logger)
+public sealed class OutboxSweeper(Db db, OutboxPublisher publisher, IBusControl bus, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxSweeper> logger)
     : PeriodicWork(time, logger)
 {
     protected override TimeSpan Interval => options.Value.SweepInterval;
 
     protected override async Task RunOnceAsync(bool first, CancellationToken ct)
     {
+        if (first) await BusReadiness.WaitAsync(bus, ct);
         // At start every row is orphaned (the process that wrote it is gone), whatever its age.
         var swept = await SweepAsync(first ? TimeSpan.Zero : options.Value.MinAge, ct);
         if (swept > 0) Logger.LogInformation("Outbox sweeper published {Count} pending entries", swept);

@@ -2,6 +2,7 @@ using Dapper;
 using Gateway.App.Features.Routing;
 using Gateway.App.Infrastructure.Background;
 using Gateway.App.Infrastructure.Database;
+using Gateway.App.Infrastructure.Messaging;
 using Gateway.Contracts;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ namespace Gateway.App.Infrastructure.Outbox;
 /// inbound messages still <c>received</c> and outbound messages still <c>queued</c>. Consumers are
 /// idempotent and sends are claimed before the provider call, so a second copy does nothing.
 /// </summary>
-public sealed class UnfinishedWorkRecovery(Db db, IServiceScopeFactory scopes, TimeProvider time,
+public sealed class UnfinishedWorkRecovery(Db db, IServiceScopeFactory scopes, IBusControl bus, TimeProvider time,
     IOptions<OutboxOptions> options, ILogger<UnfinishedWorkRecovery> logger) : PeriodicWork(time, logger)
 {
     private const int Page = 1000;
@@ -24,6 +25,7 @@ public sealed class UnfinishedWorkRecovery(Db db, IServiceScopeFactory scopes, T
 
     protected override async Task RunOnceAsync(bool first, CancellationToken ct)
     {
+        if (first) await BusReadiness.WaitAsync(bus, ct);
         var reissued = await RecoverAsync(first ? TimeSpan.Zero : options.Value.StaleAfter, ct);
         if (reissued > 0) Logger.LogInformation("Re-issued {Count} unfinished messages", reissued);
     }

@@ -3,6 +3,7 @@ using Gateway.App.Features.Auth;
 using Gateway.App.Features.Notices.Audiences;
 using Gateway.App.Features.Notices.Broadcasts;
 using Gateway.App.Features.Notices.Scheduling;
+using Gateway.App.Features.Notices.Templates;
 using Gateway.App.Features.Residents;
 using Gateway.App.Infrastructure;
 using Gateway.App.Infrastructure.Outbox;
@@ -178,5 +179,33 @@ public sealed class BroadcastSchedulingTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal(BroadcastStatus.Cancelled, (await Store.FindAsync(c.Id))!.Status);
         Assert.Equal(0, await _host.ScalarAsync<long>("SELECT COUNT(*) FROM notice_deliveries WHERE broadcast_id = @Id", new { c.Id }));
         Assert.Equal(409, StatusOf(await actions.ResumeAsync(Approver, (await Store.FindAsync(c.Id))!)));
+    }
+
+    [Fact]
+    public async Task Should_write_each_residents_language_and_channel_and_skip_who_no_channel_reaches()
+    {
+        await AddResidentsAsync(2, GatewayTestHost.LienSon, language: "hnj");       // no approved Hmong text: Vietnamese, counted as a fallback
+        await _host.Get<TemplateStore>().PutTranslationAsync("canh-bao-sat-lo", "tyz", "TYZ {xa} {ngay} {khu_vuc}", null, "translator1");
+        await _host.Get<TemplateStore>().ApproveAsync("canh-bao-sat-lo", "tyz", "reviewer2");
+        await AddResidentsAsync(1, GatewayTestHost.LienSon, language: "tyz");       // an approved Tày text: sent in Tày
+        await _host.Get<DbWriter>().WriteAsync(async w =>
+        {
+            // Zalo only, and no Zalo channel configured here: nobody can reach them.
+            var r = await ResidentStore.GetOrCreateAsync(w.Connection, w.Tx, "zalo:8414293847283", w.Now);
+            await ResidentStore.SetCommuneAsync(w.Connection, w.Tx, r.Id, GatewayTestHost.LienSon, w.Now);
+        });
+        var b = await CreateApprovedAsync(Communes(GatewayTestHost.LienSon));
+
+        await PassAsync();
+        b = await UntilAsync(b.Id, BroadcastStatus.Completed);
+
+        var rows = await _host.QueryAsync<(string Language, string? Wanted, string? Channel, string Status, string? Reason, long Segments)>(
+            "SELECT language, wanted_language, channel_key, status, reason, segments FROM notice_deliveries WHERE broadcast_id = @Id ORDER BY id", new { b.Id });
+        var shown = string.Join("; ", rows);
+        Assert.True(2 == rows.Count(r => r is { Language: "vi", Wanted: "hnj", Channel: not null, Status: "delivered" } && r.Segments >= 1), shown);
+        Assert.True(1 == rows.Count(r => r is { Language: "tyz", Wanted: "tyz", Status: "delivered" }), shown);
+        Assert.Single(rows, r => r is { Channel: null, Status: "skipped", Reason: "no_channel" });
+        var counts = await CountsAsync(b);
+        Assert.Equal((3, 1), (counts.Recipients, counts.Skipped));
     }
 }

@@ -43,6 +43,20 @@ public static class AudienceQuery
     }
 
     /// <summary>same criteria but only opted-out residents: the report shows them as skipped.</summary>
+    /// <summary>
+    /// The same page as <see cref="PageAsync"/> as SQL to embed (columns Id, CommuneCode, Language, TelUrn, ZaloUrn,
+    /// ZaloFollowing, ZaloLastInboundAt), for work done inside the database; without its final ORDER BY, which SQL
+    /// Server refuses in a subquery. Null when the province has no communes.
+    /// </summary>
+    public static (string Sql, Dapper.DynamicParameters Args)? PageSql(SqlDialect dialect, CommuneDirectory directory, Audience audience, string provinceCode, string afterResidentId, int limit)
+    {
+        var filter = Filter(directory, audience, provinceCode, optedOut: false);
+        if (filter.ProvinceCommunes.Count == 0) return null;
+        var (sql, args) = ResidentStore.SelectPageCommand(dialect, filter, afterResidentId ?? "", limit);
+        var order = sql.LastIndexOf(" ORDER BY r.id", StringComparison.Ordinal);
+        return (order > 0 ? sql[..order] : sql, args);
+    }
+
     public static Task<int> CountOptedOutAsync(DbConnection c, SqlDialect dialect, CommuneDirectory directory, Audience audience, string provinceCode) =>
         ResidentStore.CountAsync(c, null, Filter(directory, audience, provinceCode, optedOut: true));
 

@@ -1,5 +1,6 @@
-using System.Data.Common;
+using System.Text;
 using Dapper;
+using Gateway.App.Features.Channels;
 using Gateway.App.Features.Directory;
 using Gateway.App.Features.Notices.Audiences;
 using Gateway.App.Features.Notices.Broadcasts;
@@ -8,16 +9,19 @@ using Gateway.App.Features.Outbound;
 using Gateway.App.Infrastructure;
 using Gateway.App.Infrastructure.Database;
 using Gateway.App.Infrastructure.Outbox;
+using Gateway.Channels;
 using Gateway.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.App.Features.Notices.Sending;
 
 /// <summary>
-/// Turns a started run into one delivery row per resident (unique per broadcast, run and resident), each with
-/// its language and channel, in chunks of <see cref="NoticeDeliveryOptions.ChunkSize"/> residents per transaction;
-/// each chunk's send commands are written to the outbox in the same transaction. Resumable: after a crash it
-/// continues after the last resident written, and the unique index refuses a second row for anyone.
+/// Turns a started run into one delivery row per resident (unique per broadcast, run and resident), each with its
+/// language and channel, in chunks of <see cref="NoticeDeliveryOptions.ChunkSize"/> residents per transaction; each
+/// chunk's send commands are written to the outbox in the same transaction. The texts are rendered once per language
+/// beforehand, and each chunk is one <c>INSERT … SELECT</c> over the audience page, with the channel policy and the
+/// language choice as SQL expressions: row by row from C# cost ~17 µs of CPU a resident (1M residents: 28–58 s).
+/// Resumable: after a crash it continues after the last resident written; the unique index refuses a second row.
 /// </summary>
 public sealed class BroadcastExpander(
     Db db, DbWriter writer, TemplateStore templates, CommuneDirectory directory, NoticeChannelPolicy policy,
@@ -28,47 +32,28 @@ public sealed class BroadcastExpander(
     {
         var template = await templates.FindAsync(b.TemplateKey, ct)
             ?? throw new InvalidOperationException($"Broadcast {b.Id}: template '{b.TemplateKey}' no longer exists");
-        var values = b.VariableValues;
-        var audience = b.AudienceValue;
-        var versions = new Dictionary<string, Version>(StringComparer.OrdinalIgnoreCase);
+        var versions = await StoreVersionsAsync(b, template);
+        var ways = policy.WaysFor(b.ProvinceCode);
         string after;
         await using (var c = await db.OpenAsync(ct))
-        {
             after = await c.ExecuteScalarAsync<string?>(
                 "SELECT MAX(resident_id) FROM notice_deliveries WHERE broadcast_id = @Id AND run = @Run", new { b.Id, b.Run }) ?? "";
-            foreach (var v in await c.QueryAsync<(string Language, string Sms, string Zalo)>(
-                "SELECT language, sms_text, zalo_text FROM broadcast_versions WHERE broadcast_id = @Id AND run = @Run", new { b.Id, b.Run }))
-                versions[v.Language] = new Version(v.Language, v.Sms, v.Zalo, false);
-        }
         var started = time.GetTimestamp();
         var total = 0;
         var size = options.Value.ChunkSize;
-        // The next page is read (on its own connection, a WAL reader beside the writer) while this one is written:
-        // on SQLite both are synchronous work, so reading the audience and writing the rows use a core each.
-        Task<IReadOnlyList<AudienceMember>> ReadPageAsync(string from) => Task.Run(async () =>
-        {
-            await using var c = await db.OpenAsync(ct);
-            return await AudienceQuery.PageAsync(c, null, db.Dialect, directory, audience, b.ProvinceCode, from, size);
-        }, ct);
-        var next = ReadPageAsync(after);
         while (true)
         {
-            var page = await next;
-            if (page.Count == 0) break;
-            var full = page.Count >= size;
-            if (full) next = ReadPageAsync(page[^1].ResidentId);
-            var still = await writer.WriteAsync(w => WriteChunkAsync(w, b, leaseOwner, template, values, versions, page), ct: ct);
-            if (!still)
-            {
-                if (full) await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                return false;
-            }
-            total += page.Count;
-            if (!full) break;
+            var page = AudienceQuery.PageSql(db.Dialect, directory, b.AudienceValue, b.ProvinceCode, after, size);
+            if (page is null) break;
+            var written = await writer.WriteAsync(w => WriteChunkAsync(w, b, leaseOwner, page.Value.Sql, page.Value.Args, versions, ways), ct: ct);
+            if (written is null) return false;
+            total += written.Value.Count;
+            if (written.Value.Count < size) break;
+            after = written.Value.LastResident;
         }
         await using (var c = await db.OpenAsync(ct))
         {
-            var optedOut = await AudienceQuery.CountOptedOutAsync(c, db.Dialect, directory, audience, b.ProvinceCode);
+            var optedOut = await AudienceQuery.CountOptedOutAsync(c, db.Dialect, directory, b.AudienceValue, b.ProvinceCode);
             using (await db.WriteLockAsync(ct: ct))
                 await c.ExecuteAsync(
                     "UPDATE broadcasts SET expanded = 1, opted_out_count = @optedOut, lease_owner = NULL, lease_until = NULL, last_progress_at = @now, updated_at = @now WHERE id = @Id AND run = @Run",
@@ -79,111 +64,99 @@ public sealed class BroadcastExpander(
         return true;
     }
 
-    private async Task<bool> WriteChunkAsync(WriteTransaction w, BroadcastRow b, string leaseOwner, NoticeTemplate template,
-        IReadOnlyDictionary<string, string> values, Dictionary<string, Version> versions, IReadOnlyList<AudienceMember> page)
+    /// <summary>Vietnamese and every language with an approved, current translation, rendered once and stored for the run.</summary>
+    private async Task<IReadOnlyList<Version>> StoreVersionsAsync(BroadcastRow b, NoticeTemplate template)
+    {
+        var values = b.VariableValues;
+        var versions = template.Translations.Select(t => t.Language).Where(template.IsSendable)
+            .Select(l => TemplateRenderer.Render(template, l, values, directory))
+            .DistinctBy(r => r.Language)
+            .Select(r => new Version(r.Language, r.Sms, r.Zalo)).ToList();
+        await writer.WriteAsync(async w =>
+        {
+            foreach (var v in versions)
+                await w.Connection.ExecuteAsync(
+                    w.Dialect.InsertIgnore("broadcast_versions", "broadcast_id, run, language, sms_text, zalo_text", "@Id, @Run, @Language, @Sms, @Zalo",
+                        "broadcast_id = @Id AND run = @Run AND language = @Language"),
+                    new { b.Id, b.Run, v.Language, v.Sms, v.Zalo }, w.Tx);
+        });
+        return versions;
+    }
+
+    private async Task<(int Count, string LastResident)?> WriteChunkAsync(WriteTransaction w, BroadcastRow b, string leaseOwner,
+        string pageSql, DynamicParameters args, IReadOnlyList<Version> versions, IReadOnlyList<(string Way, ChannelInstance Channel)> ways)
     {
         var c = w.Connection;
         // Still ours and still sending? A pause or cancel between chunks stops the expansion here.
         var mine = await c.ExecuteAsync(
             "UPDATE broadcasts SET lease_owner = @leaseOwner, lease_until = @until WHERE id = @Id AND run = @Run AND status = @sending",
             new { leaseOwner, until = w.Now + 120_000, b.Id, b.Run, sending = BroadcastStatus.Sending }, w.Tx);
-        if (mine == 0) return false;
+        if (mine == 0) return null;
 
-        var nextId = 1 + await c.ExecuteScalarAsync<long>(
+        var first = 1 + await c.ExecuteScalarAsync<long>(
             w.Dialect.IsSqlite ? "SELECT COALESCE(MAX(id), 0) FROM notice_deliveries" : "SELECT COALESCE(MAX(id), 0) FROM notice_deliveries WITH (UPDLOCK, HOLDLOCK)",
             transaction: w.Tx);
-        using var insert = PrepareInsert(c, w.Tx);
-        long? firstQueued = null, lastQueued = null;
-        var sqlite = w.Dialect.IsSqlite;
-        foreach (var m in page)
+        args.AddDynamicParams(new
         {
-            // Each language's version is rendered (and its SMS segments counted) once per run, not per resident.
-            var version = versions.TryGetValue(m.Language ?? Languages.Vietnamese, out var known) ? known
-                : await VersionAsync(w, b, template, values, versions, m.Language);
-            var choice = policy.Choose(m, b.ProvinceCode, w.Now);
-            var queued = choice.SkipReason is null;
-            var id = nextId++;
-            Set(insert, id, b, m, version.Language, choice, queued ? NoticeDeliveryStatus.Queued : NoticeDeliveryStatus.Skipped,
-                choice.SkipReason, version.CostFor(choice.ChannelType), w.Now);
-            // Microsoft.Data.Sqlite's async methods run synchronously anyway; skip their Task per row there.
-            if (sqlite) insert.ExecuteNonQuery();
-            else await insert.ExecuteNonQueryAsync();
-            if (!queued) continue;
-            firstQueued ??= id;
-            lastQueued = id;
-        }
-        if (firstQueued is { } from && lastQueued is { } to)
-            for (var start = from; start <= to; start += options.Value.SendChunkSize)
-                await w.PublishAsync(new SendNoticeChunk(Guid.Parse(b.Id), b.Run, start, Math.Min(to, start + options.Value.SendChunkSize - 1)));
-        return true;
+            xFirst = first - 1, xBroadcast = b.Id, xRun = b.Run, xNow = w.Now, xZaloSince = policy.ZaloWindowStart(w.Now),
+            xQueued = NoticeDeliveryStatus.Queued, xSkipped = NoticeDeliveryStatus.Skipped, xNoChannel = NoticeReason.NoChannel, xVi = Languages.Vietnamese,
+        });
+        var sql = InsertSql(pageSql, args, versions, ways);
+        var count = await c.ExecuteAsync(sql, args, w.Tx);
+        if (count == 0) return (0, "");
+        var (last, lastResident) = await c.QuerySingleAsync<(long Last, string LastResident)>(
+            "SELECT MAX(id), MAX(resident_id) FROM notice_deliveries WHERE broadcast_id = @Id AND run = @Run AND id >= @first",
+            new { b.Id, b.Run, first }, w.Tx);
+        // Skipped rows fall inside the ranges too: the sender claims only queued ones.
+        for (var start = first; start <= last; start += options.Value.SendChunkSize)
+            await w.PublishAsync(new SendNoticeChunk(Guid.Parse(b.Id), b.Run, start, Math.Min(last, start + options.Value.SendChunkSize - 1)));
+        return (count, lastResident);
     }
 
-    /// <summary>The text one language gets, rendered once per run and stored, so every resident of a language reads the same.</summary>
-    private async Task<Version> VersionAsync(WriteTransaction w, BroadcastRow b, NoticeTemplate template,
-        IReadOnlyDictionary<string, string> values, Dictionary<string, Version> versions, string? wanted)
+    /// <summary>
+    /// One row per audience member: the language sent (theirs when it has a sendable text, else vi), the first way of
+    /// the province's order that reaches them (Zalo: a follower inside the free window; SMS: a phone number), its
+    /// channel, address and cost in segments; nobody reached is <c>skipped</c> with <c>no_channel</c>.
+    /// </summary>
+    private static string InsertSql(string pageSql, DynamicParameters args, IReadOnlyList<Version> versions, IReadOnlyList<(string Way, ChannelInstance Channel)> ways)
     {
-        var key = wanted ?? Languages.Vietnamese;
-        if (versions.TryGetValue(key, out var known)) return known;
-        var rendered = TemplateRenderer.Render(template, wanted, values, directory);
-        if (!versions.TryGetValue(rendered.Language, out var stored))
-        {
-            await w.Connection.ExecuteAsync(
-                w.Dialect.InsertIgnore("broadcast_versions", "broadcast_id, run, language, sms_text, zalo_text", "@Id, @Run, @Language, @Sms, @Zalo",
-                    "broadcast_id = @Id AND run = @Run AND language = @Language"),
-                new { b.Id, b.Run, rendered.Language, rendered.Sms, rendered.Zalo }, w.Tx);
-            stored = new Version(rendered.Language, rendered.Sms, rendered.Zalo, false);
-            versions[rendered.Language] = stored;
-        }
-        var version = stored with { Fallback = rendered.Fallback };
-        versions[key] = version;
-        return version;
-    }
+        var others = versions.Where(v => v.Language != Languages.Vietnamese).ToList();
+        for (var i = 0; i < others.Count; i++) args.Add($"xLang{i}", others[i].Language);
+        var language = others.Count == 0 ? "@xVi"
+            : $"CASE WHEN m.Language IN ({string.Join(", ", others.Select((_, i) => $"@xLang{i}"))}) THEN m.Language ELSE @xVi END";
 
-    private static DbCommand PrepareInsert(DbConnection c, DbTransaction tx)
-    {
-        var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText =
-            """
+        var way = new StringBuilder("CASE");
+        var key = new StringBuilder("CASE x.Way");
+        var type = new StringBuilder("CASE x.Way");
+        var urn = new StringBuilder("CASE x.Way");
+        var cost = new StringBuilder("CASE x.Way");
+        for (var i = 0; i < ways.Count; i++)
+        {
+            var (name, channel) = ways[i];
+            args.Add($"xWay{i}", name);
+            args.Add($"xKey{i}", channel.Key);
+            args.Add($"xType{i}", channel.Type);
+            way.Append(name == NoticeChannelPolicy.Zalo
+                ? $" WHEN m.ZaloUrn IS NOT NULL AND m.ZaloFollowing = 1 AND m.ZaloLastInboundAt >= @xZaloSince THEN @xWay{i}"
+                : $" WHEN m.TelUrn IS NOT NULL THEN @xWay{i}");
+            key.Append($" WHEN @xWay{i} THEN @xKey{i}");
+            type.Append($" WHEN @xWay{i} THEN @xType{i}");
+            urn.Append($" WHEN @xWay{i} THEN {(name == NoticeChannelPolicy.Zalo ? "x.ZaloUrn" : "x.TelUrn")}");
+            cost.Append($" WHEN @xWay{i} THEN CASE x.Lang");
+            foreach (var v in versions)
+                cost.Append($" WHEN '{v.Language.Replace("'", "")}' THEN {OutboundSender.Cost(channel.Type, channel.Type == ChannelTypes.Zalo ? v.Zalo : v.Sms)}");
+            cost.Append(" ELSE 1 END");
+        }
+        string End(StringBuilder sb) => ways.Count == 0 ? "NULL" : sb.Append(" END").ToString();
+        return $"""
             INSERT INTO notice_deliveries (id, broadcast_id, run, resident_id, commune_code, language, wanted_language, channel_key, channel_type, urn, status, reason, attempts, segments, updated_at)
-            VALUES (@id, @broadcast, @run, @resident, @commune, @language, @wanted, @channelKey, @channelType, @urn, @status, @reason, 0, @segments, @now)
+            SELECT @xFirst + ROW_NUMBER() OVER (ORDER BY x.Id), @xBroadcast, @xRun, x.Id, x.CommuneCode, x.Lang, x.Language,
+                   {End(key)}, {End(type)}, {End(urn)},
+                   CASE WHEN x.Way IS NULL THEN @xSkipped ELSE @xQueued END, CASE WHEN x.Way IS NULL THEN @xNoChannel END, 0,
+                   {(ways.Count == 0 ? "0" : End(cost).Replace("CASE x.Way", "COALESCE(CASE x.Way") + ", 0)")}, @xNow
+            FROM (SELECT m.Id, m.CommuneCode, m.Language, m.TelUrn, m.ZaloUrn, {language} AS Lang, {End(way)} AS Way FROM ({pageSql}) m) x
             """;
-        foreach (var name in new[] { "id", "broadcast", "run", "resident", "commune", "language", "wanted", "channelKey", "channelType", "urn", "status", "reason", "segments", "now" })
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = "@" + name;
-            cmd.Parameters.Add(p);
-        }
-        return cmd;
     }
 
-    private static void Set(DbCommand cmd, long id, BroadcastRow b, AudienceMember m, string language, ChannelChoice choice, string status, string? reason, int segments, long now)
-    {
-        var p = cmd.Parameters;
-        p[0].Value = id;
-        p[1].Value = b.Id;
-        p[2].Value = b.Run;
-        p[3].Value = m.ResidentId;
-        p[4].Value = m.CommuneCode;
-        p[5].Value = language;
-        p[6].Value = (object?)m.Language ?? DBNull.Value;
-        p[7].Value = (object?)choice.ChannelKey ?? DBNull.Value;
-        p[8].Value = (object?)choice.ChannelType ?? DBNull.Value;
-        p[9].Value = (object?)choice.Urn ?? DBNull.Value;
-        p[10].Value = status;
-        p[11].Value = (object?)reason ?? DBNull.Value;
-        p[12].Value = segments;
-        p[13].Value = now;
-    }
-
-    private sealed record Version(string Language, string Sms, string Zalo, bool Fallback)
-    {
-        private readonly int _smsCost = OutboundSender.Cost(Gateway.Channels.ChannelTypes.Twilio, Sms);
-
-        public string TextFor(string channelType) => channelType == Gateway.Channels.ChannelTypes.Zalo ? Zalo : Sms;
-
-        /// <summary>What <see cref="OutboundSender.Cost"/> gives for this version's text on that channel type (0 when skipped), counted once.</summary>
-        public int CostFor(string? channelType) =>
-            channelType is null ? 0 : Gateway.Channels.ChannelTypes.IsSms(channelType) ? _smsCost : OutboundSender.Cost(channelType, TextFor(channelType));
-    }
+    private sealed record Version(string Language, string Sms, string Zalo);
 }

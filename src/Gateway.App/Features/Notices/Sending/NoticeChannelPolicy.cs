@@ -35,6 +35,18 @@ public sealed class NoticeChannelPolicy(ChannelCatalog channels, IOptions<Notice
         return ChannelChoice.Skip(NoticeReason.NoChannel);
     }
 
+    /// <summary>The province's ways in order, each with the channel that carries it (ways without a channel left out).</summary>
+    public IReadOnlyList<(string Way, ChannelInstance Channel)> WaysFor(string provinceCode)
+    {
+        var o = options.Value;
+        var order = o.Provinces.GetValueOrDefault(provinceCode)?.ChannelOrder ?? o.ChannelOrder;
+        return order.Ways().Distinct().Select(w => (w, ChannelFor(w, provinceCode)))
+            .Where(x => x.Item2 is not null).Select(x => (x.w, x.Item2!)).ToList();
+    }
+
+    /// <summary>A Zalo follower who wrote at or after this moment is inside the free window.</summary>
+    public long ZaloWindowStart(long now) => now - (long)options.Value.ZaloFreeWindow.TotalMilliseconds;
+
     /// <summary>The configured channel for a way of sending, or the first of a fitting type.</summary>
     public ChannelInstance? ChannelFor(string way, string provinceCode)
     {
