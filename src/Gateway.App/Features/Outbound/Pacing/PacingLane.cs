@@ -6,7 +6,8 @@ namespace Gateway.App.Features.Outbound.Pacing;
 /// </summary>
 internal sealed class PacingLane : IDisposable
 {
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RecoveryStep = TimeSpan.FromSeconds(1);
+    private readonly TimeSpan _window;
     private const double RecoveryPerSecond = 0.05, SlowestFraction = 1.0 / 16, Epsilon = 1e-9;
 
     private readonly TimeProvider _time;
@@ -22,8 +23,10 @@ internal sealed class PacingLane : IDisposable
     private TimeSpan _pausedUntil;
     private double? _reducedRate;
 
-    public PacingLane(TimeProvider time, double? configuredRate)
+    /// <param name="window">The sliding window the budget (rate × window) applies to; any second is a sum of such windows.</param>
+    public PacingLane(TimeProvider time, double? configuredRate, TimeSpan? window = null)
     {
+        _window = window ?? TimeSpan.FromSeconds(1);
         _time = time;
         _origin = time.GetTimestamp();
         _configuredRate = configuredRate;
@@ -102,14 +105,14 @@ internal sealed class PacingLane : IDisposable
             _granted.Dequeue();
             _grantedCost -= oldest.Cost;
         }
-        return _grantedCost == 0 || _grantedCost + cost <= RateAt(now) * Window.TotalSeconds + Epsilon;
+        return _grantedCost == 0 || _grantedCost + cost <= RateAt(now) * _window.TotalSeconds + Epsilon;
     }
 
     private void Grant(int cost, TimeSpan now)
     {
         if (_configuredRate is null || cost == 0) return;
         var rate = RateAt(now);
-        var held = TimeSpan.FromSeconds(Math.Max(Window.TotalSeconds, cost / rate)); // oversized sends hold the lane longer
+        var held = TimeSpan.FromSeconds(Math.Max(_window.TotalSeconds, cost / rate)); // oversized sends hold the lane longer
         _granted.Enqueue((now + held, cost));
         _grantedCost += cost;
     }
@@ -118,7 +121,7 @@ internal sealed class PacingLane : IDisposable
     private TimeSpan DueFor(int cost, TimeSpan now)
     {
         if (now < _pausedUntil) return _pausedUntil;
-        var capacity = RateAt(now) * Window.TotalSeconds + Epsilon;
+        var capacity = RateAt(now) * _window.TotalSeconds + Epsilon;
         var due = TimeSpan.MaxValue;
         var remaining = _grantedCost;
         foreach (var (expires, grantedCost) in _granted)
@@ -134,7 +137,7 @@ internal sealed class PacingLane : IDisposable
     {
         var configured = _configuredRate!.Value;
         if (_reducedRate is not { } reduced) return configured;
-        var steps = now <= _pausedUntil ? 0 : Math.Floor((now - _pausedUntil) / Window);
+        var steps = now <= _pausedUntil ? 0 : Math.Floor((now - _pausedUntil) / RecoveryStep);
         var rate = reduced + configured * RecoveryPerSecond * steps;
         if (rate < configured) return rate;
         _reducedRate = null; // recovered
@@ -144,7 +147,7 @@ internal sealed class PacingLane : IDisposable
     private TimeSpan? NextRateStep(TimeSpan now)
     {
         if (_reducedRate is null || now < _pausedUntil) return null;
-        return _pausedUntil + Window * (Math.Floor((now - _pausedUntil) / Window) + 1);
+        return _pausedUntil + RecoveryStep * (Math.Floor((now - _pausedUntil) / RecoveryStep) + 1);
     }
 
     private void Arm(TimeSpan delay)
