@@ -118,7 +118,7 @@ public sealed class BroadcastExpander(
     /// the province's order that reaches them (Zalo: a follower inside the free window; SMS: a phone number), its
     /// channel, address and cost in segments; nobody reached is <c>skipped</c> with <c>no_channel</c>.
     /// </summary>
-    private static string InsertSql(string pageSql, DynamicParameters args, IReadOnlyList<Version> versions, IReadOnlyList<(string Way, ChannelInstance Channel)> ways)
+    internal static string InsertSql(string pageSql, DynamicParameters args, IReadOnlyList<Version> versions, IReadOnlyList<(string Way, ChannelInstance Channel)> ways)
     {
         var others = versions.Where(v => v.Language != Languages.Vietnamese).ToList();
         for (var i = 0; i < others.Count; i++) args.Add($"xLang{i}", others[i].Language);
@@ -158,5 +158,5 @@ public sealed class BroadcastExpander(
             """;
     }
 
-    private sealed record Version(string Language, string Sms, string Zalo);
+    internal sealed record Version(string Language, string Sms, string Zalo);
 }
