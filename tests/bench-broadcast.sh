@@ -70,14 +70,8 @@ bench() { dotnet "$BENCH_DLL" "$@"; }
 field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -1; }
 now_ms() { date +%s%3N; }
 
-free_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 20000))
-    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  die "no free port"
-}
+# shellcheck source=tests/bench-lib.sh
+source "$ROOT/tests/bench-lib.sh"
 PORT=$(free_port)
 FAKE_PORT=$(free_port)
 [[ "$PORT" != "$FAKE_PORT" ]] || FAKE_PORT=$(free_port)
@@ -122,19 +116,7 @@ log "  $SEED"
 FAKE_PID=$!
 env "${GW_ENV[@]}" "${EXTRA_ENV[@]}" "${PRIO[@]}" timeout -s TERM "$BUDGET" dotnet "$GW_DLL" --urls "$BASE" >"$TMP/gateway.log" 2>&1 &
 GW_WRAPPER=$!
-for _ in $(seq 1 100); do
-  GW_PID=$(pgrep -P "$GW_WRAPPER" -x dotnet || true)
-  [[ -n "$GW_PID" ]] && break
-  sleep 0.1
-done
-[[ -n "$GW_PID" ]] || die "gateway did not start"
-for i in $(seq 1 120); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/health" || true)
-  [[ "$code" == 200 ]] && break
-  kill -0 "$GW_PID" 2>/dev/null || { tail -30 "$TMP/gateway.log" >&2; die "gateway exited during start-up"; }
-  ((i == 120)) && { tail -30 "$TMP/gateway.log" >&2; die "GET /health never answered 200"; }
-  sleep 0.5
-done
+wait_for_gateway "$GW_WRAPPER" "$BASE" "$TMP/gateway.log"
 for i in $(seq 1 60); do
   [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$FAKE_PORT/count" || true)" == 200 ]] && break
   ((i == 60)) && die "the fake Twilio never answered"
@@ -144,9 +126,6 @@ log "bench-broadcast: gateway pid $GW_PID on $BASE, fake Twilio on 127.0.0.1:$FA
 LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
 
 TICK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
-status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 cores() { awk -v a="$1" -v b="$2" -v t="$TICK" -v s="$3" -v e="$4" 'BEGIN { printf "%.2f", (b - a) / t / ((e - s) / 1000) }'; }
 
 # --- the API ----------------------------------------------------------------------------------------------
@@ -233,7 +212,6 @@ MAX_SLIDE_SEG=$(field "$STATS" max_sliding_1s_segments)
 MAX_CAL=$(field "$STATS" max_calendar_1s)
 SHARE=$(awk -v a="$AVG_SEG" -v r="$RATE" 'BEGIN { printf "%.1f", 100 * a / r }')
 DURING_AVG=$(field "$DURING" window_avg_per_s)
-verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=") ? (v >= t) : (v <= t); print ok ? "met" : "MISSED" }'; }
 
 echo
 echo "== Gateway broadcast benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"

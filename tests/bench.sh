@@ -85,14 +85,8 @@ fi
 [[ -f "$GW_DLL" && -f "$BENCH_DLL" ]] || die "build output missing"
 bench() { dotnet "$BENCH_DLL" "$@"; }
 
-free_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 20000))
-    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-  done
-  die "no free port"
-}
+# shellcheck source=tests/bench-lib.sh
+source "$ROOT/tests/bench-lib.sh"
 PORT=$(free_port)
 FAKE_PORT=$(free_port)
 [[ "$PORT" != "$FAKE_PORT" ]] || FAKE_PORT=$(free_port)
@@ -123,27 +117,12 @@ env Database__ConnectionString="Data Source=$DB" \
   Logging__LogLevel__Default=Warning \
   "${PRIO[@]}" timeout -s TERM "$BUDGET" dotnet "$GW_DLL" --urls "$BASE" >"$TMP/gateway.log" 2>&1 &
 GW_WRAPPER=$!
-for _ in $(seq 1 100); do
-  GW_PID=$(pgrep -P "$GW_WRAPPER" -x dotnet || true)
-  [[ -n "$GW_PID" ]] && break
-  sleep 0.1
-done
-[[ -n "$GW_PID" ]] || die "gateway did not start"
-for i in $(seq 1 120); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/health" || true)
-  [[ "$code" == 200 ]] && break
-  kill -0 "$GW_PID" 2>/dev/null || { tail -30 "$TMP/gateway.log" >&2; die "gateway exited during start-up"; }
-  ((i == 120)) && { tail -30 "$TMP/gateway.log" >&2; die "GET /health never answered 200"; }
-  sleep 0.5
-done
+wait_for_gateway "$GW_WRAPPER" "$BASE" "$TMP/gateway.log"
 log "bench: gateway pid $GW_PID on $BASE, database $DB"
 LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- measuring helpers ------------------------------------------------------------------------------------
 TICK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; } # busy time of all cores
-status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 reset_peak() { echo 5 >"/proc/$GW_PID/clear_refs" 2>/dev/null || true; }
 field() { sed -n "s/.*[[:space:]]$2=\([^[:space:]]*\).*/\1/p" <<<"$1"; }
 
@@ -215,7 +194,6 @@ WARNINGS=$(grep -c 'warn:' "$TMP/gateway.log" || true)
 RPS=$(field "$HOOK" rps)
 P99=$(field "$HOOK" p99_ms)
 RATIO=$(awk -v w="$RPS" -v e="$(field "$EMPTY" rps)" 'BEGIN { printf "%.2f", w / e }')
-verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=") ? (v >= t) : (v <= t); print ok ? "met" : "MISSED" }'; }
 
 echo
 echo "== Gateway ingest benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
