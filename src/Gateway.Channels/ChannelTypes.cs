@@ -10,7 +10,14 @@ public static class ChannelTypes
     public const string Twilio = TwilioAdapter.ChannelType;
     public const string Zalo = ZaloAdapter.ChannelType;
     public const string Simulator = SimulatorAdapter.ChannelType;
+    /// <summary>Zalo Notification Service: registered templates to a phone number, through a <c>zalo</c> channel's OA.</summary>
+    public const string Zns = "zns";
+    /// <summary>eSMS.vn, a Vietnamese SMS aggregator: brandname SMS out, short-code SMS in.</summary>
+    public const string Esms = "esms";
 
     /// <summary>Channels that carry SMS (segments, encodings, the phone number as address).</summary>
-    public static bool IsSms(string type) => type is Twilio or Simulator;
+    public static bool IsSms(string type) => type is Twilio or Simulator or Esms;
+
+    /// <summary>Channels that send with a Zalo OA access token, which the gateway renews.</summary>
+    public static bool UsesZaloToken(string type) => type is Zalo or Zns;
 }
