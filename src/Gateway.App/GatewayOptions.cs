@@ -6,4 +6,10 @@ public sealed class GatewayOptions
 
     /// <summary>The public URL providers call (and sign). Behind a proxy this differs from the internal address.</summary>
     public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>
+    /// The data-protection key ring that encrypts stored Zalo tokens. Default: <c>keys/</c> beside the SQLite file
+    /// (or <c>data/keys</c>). Several instances must share it; back it up with the database.
+    /// </summary>
+    public string? KeysDirectory { get; set; }
 }

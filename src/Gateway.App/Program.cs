@@ -1,4 +1,6 @@
 using Gateway.App.Features.Auth;
+using Gateway.App.Features.Channels;
+using Gateway.App.Features.Channels.Pages;
 using Gateway.App.Features.Diagnostics;
 using Gateway.App.Features.Health;
 using Gateway.App.Features.Inbox;
@@ -18,6 +20,7 @@ builder.Services.AddGatewayDatabase();
 builder.Services.AddGatewayOutbox();
 builder.Services.AddGatewayMessaging(builder.Configuration);
 builder.Services.AddGatewayFeatures();
+builder.Services.AddChannels(builder.Configuration);
 builder.Services.AddNotices();
 builder.Services.AddGatewayAuth();
 builder.Services.AddGatewayHealth();
@@ -42,6 +45,7 @@ app.MapResidentsApi();
 app.MapSimulatorApi();
 app.MapWebPages();
 app.MapResidentPages();
+app.MapChannelPages();
 app.MapEmptyEndpoint();
 
 app.Run();

@@ -18,6 +18,12 @@ public static class ChannelTypes
     /// <summary>Channels that carry SMS (segments, encodings, the phone number as address).</summary>
     public static bool IsSms(string type) => type is Twilio or Simulator or Esms;
 
+    /// <summary>
+    /// Channels whose provider refuses a repeated client reference (eSMS RequestId): a send interrupted by a crash
+    /// is sent again, since a repeat cannot deliver twice. Elsewhere it is left <c>unknown</c> for review.
+    /// </summary>
+    public static bool RefusesDuplicates(string type) => type is Esms;
+
     /// <summary>Channels that send with a Zalo OA access token, which the gateway renews.</summary>
     public static bool UsesZaloToken(string type) => type is Zalo or Zns;
 }

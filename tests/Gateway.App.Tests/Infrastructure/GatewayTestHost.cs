@@ -1,3 +1,4 @@
+using Gateway.App.Features.Channels;
 using System.Data.Common;
 using Dapper;
 using Gateway.App.Features.Notices;
@@ -99,6 +100,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
             ["Outbox:StaleSweepInterval"] = Parked.ToString(),
             ["Outbound:RetrySweepInterval"] = Parked.ToString(),
             ["Notices:SchedulerInterval"] = Parked.ToString(),
+            ["ZaloTokens:CheckInterval"] = Parked.ToString(),
             ["Outbound:SendTimeout"] = "00:00:10",
         };
         if (twilio is not null)
@@ -130,6 +132,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
         services.AddGatewayFeatures();
         services.AddGatewayAuth();
         services.AddNotices();
+        services.AddChannels(configuration);
         services.AddSingleton<TimeProvider>(time);
         services.AddMassTransitTestHarness(bus =>
         {

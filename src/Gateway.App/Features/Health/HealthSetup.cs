@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Gateway.App.Features.Health;
@@ -24,6 +25,9 @@ public static class HealthSetup
                 {
                     status = report.Status.ToString(),
                     checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+                    // Which dependency or channel is the problem, in words (no secrets: states and provider codes only).
+                    problems = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy && e.Value.Description is not null)
+                        .ToDictionary(e => e.Key, e => e.Value.Description),
                 }));
             },
         }).AllowAnonymous();

@@ -16,4 +16,7 @@ public sealed class OutboundOptions
 
     /// <summary>Provider call timeout: past it the attempt counts as failed and retryable.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How soon a message parked by its channel (no working token, channel stopped) is tried again.</summary>
+    public TimeSpan ParkedRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,4 +1,6 @@
 using Dapper;
+using Gateway.App.Features.Channels;
+using Gateway.Channels;
 using Gateway.App.Infrastructure;
 using Gateway.App.Infrastructure.Background;
 using Gateway.App.Infrastructure.Database;
@@ -13,7 +15,7 @@ namespace Gateway.App.Features.Outbound;
 /// settles messages a crash left in <c>sending</c>: they become <c>unknown</c>, never re-sent blindly,
 /// because the provider may already have them.
 /// </summary>
-public sealed class OutboundRetrySweeper(Db db, DbWriter writer, TimeProvider time, IOptions<OutboundOptions> options, ILogger<OutboundRetrySweeper> logger)
+public sealed class OutboundRetrySweeper(Db db, DbWriter writer, ChannelCatalog channels, TimeProvider time, IOptions<OutboundOptions> options, ILogger<OutboundRetrySweeper> logger)
     : PeriodicWork(time, logger)
 {
     protected override TimeSpan Interval => options.Value.RetrySweepInterval;
@@ -28,6 +30,12 @@ public sealed class OutboundRetrySweeper(Db db, DbWriter writer, TimeProvider ti
     {
         await using var connection = await db.OpenAsync(ct);
         using var writing = await db.WriteLockAsync(ct: ct);
+        // Where the provider refuses a repeated reference (eSMS), sending again is safe: a repeat is a refused duplicate.
+        var safe = channels.All.Where(c => ChannelTypes.RefusesDuplicates(c.Type)).Select(c => c.Key).ToArray();
+        var resent = safe.Length == 0 ? 0 : await connection.ExecuteAsync(
+            "UPDATE messages SET status = 'retrying', next_attempt_at = @now, updated_at = @now WHERE direction = 'out' AND status = 'sending' AND channel_key IN @safe",
+            new { now = time.NowMs(), safe });
+        if (resent > 0) Logger.LogWarning("{Count} sends were interrupted by a stop; sending again (the provider refuses duplicates)", resent);
         var settled = await connection.ExecuteAsync(
             "UPDATE messages SET status = 'unknown', error_code = 'interrupted', error_message = 'The gateway stopped during the provider call', updated_at = @now WHERE direction = 'out' AND status = 'sending'",
             new { now = time.NowMs() });

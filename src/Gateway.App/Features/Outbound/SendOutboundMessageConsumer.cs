@@ -74,9 +74,10 @@ public sealed class SendOutboundMessageConsumer(
                 break;
             case SendResult.Failed failed when sender.MayRetry(failed, row.Attempts):
                 var delay = sender.RetryDelay(row.Attempts, failed.RetryAfter);
+                // A parked send was never the message's fault: it does not spend one of its attempts.
                 await connection.ExecuteAsync(
-                    "UPDATE messages SET status = 'retrying', next_attempt_at = @next, error_code = @Code, error_message = @Message, updated_at = @now WHERE id = @Id AND status = 'sending'",
-                    new { next = now + (long)delay.TotalMilliseconds, failed.Code, Message = OutboundSender.Truncate(failed.Message), now, row.Id }, tx);
+                    "UPDATE messages SET status = 'retrying', next_attempt_at = @next, error_code = @Code, error_message = @Message, attempts = attempts - @refund, updated_at = @now WHERE id = @Id AND status = 'sending'",
+                    new { next = now + (long)delay.TotalMilliseconds, failed.Code, Message = OutboundSender.Truncate(failed.Message), refund = OutboundSender.IsParked(failed) ? 1 : 0, now, row.Id }, tx);
                 logger.LogWarning("Send of {MessageId} via {Channel} failed ({Code}); attempt {Attempt}, retrying in {Delay}", row.Id, row.ChannelKey, failed.Code, row.Attempts, delay);
                 break;
             case SendResult.Failed failed:

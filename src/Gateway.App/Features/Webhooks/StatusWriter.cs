@@ -8,7 +8,7 @@ using Gateway.Channels;
 namespace Gateway.App.Features.Webhooks;
 
 /// <summary>Applies provider delivery reports and follow/unfollow events.</summary>
-public sealed class StatusWriter(Db db, TimeProvider time)
+public sealed class StatusWriter(Db db, TimeProvider time, Channels.ChannelCatalog channels)
 {
     // Reports arrive out of order; a status only moves forward (a late "sent" never undoes "delivered").
     private static readonly Dictionary<DeliveryStatus, string[]> MayFollow = new()
@@ -35,7 +35,9 @@ public sealed class StatusWriter(Db db, TimeProvider time)
             update.ErrorCode,
             update.ErrorMessage,
             Now = time.NowMs(),
-            ChannelKey = channelKey,
+            // ZNS receipts come to the OA's webhook: they also match the ZNS channels sending as that OA.
+            ChannelKeys = channels.All.Where(c => c.Type == ChannelTypes.Zns && string.Equals(c.Options.ZaloOa, channelKey, StringComparison.OrdinalIgnoreCase))
+                .Select(c => c.Key).Append(channelKey).ToArray(),
             update.ProviderMessageId,
             Prior = prior,
         };
@@ -44,13 +46,13 @@ public sealed class StatusWriter(Db db, TimeProvider time)
             """
             UPDATE notice_deliveries SET status = @Status, reason = COALESCE(@ErrorCode, reason),
                    error_message = COALESCE(@ErrorMessage, error_message), updated_at = @Now
-            WHERE channel_key = @ChannelKey AND provider_message_id = @ProviderMessageId AND status IN @Prior
+            WHERE channel_key IN @ChannelKeys AND provider_message_id = @ProviderMessageId AND status IN @Prior
             """, args);
         return notices + await connection.ExecuteAsync(
             """
             UPDATE messages SET status = @Status, error_code = COALESCE(@ErrorCode, error_code),
                    error_message = COALESCE(@ErrorMessage, error_message), updated_at = @Now
-            WHERE channel_key = @ChannelKey AND direction = 'out' AND provider_message_id = @ProviderMessageId AND status IN @Prior
+            WHERE channel_key IN @ChannelKeys AND direction = 'out' AND provider_message_id = @ProviderMessageId AND status IN @Prior
             """, args);
     }
 

@@ -37,6 +37,7 @@ public sealed class BroadcastPreview(Db db, CommuneDirectory directory, NoticeCh
         var rendered = new Dictionary<string, RenderedNotice>();
         long recipients = 0, noChannel = 0;
         var now = time.NowMs();
+        var zns = await policy.ZnsUsableAsync(template, provinceCode, ct);
         var after = "";
         await using var c = await db.OpenAsync(ct);
         while (true)
@@ -44,7 +45,7 @@ public sealed class BroadcastPreview(Db db, CommuneDirectory directory, NoticeCh
             var page = await AudienceQuery.PageAsync(c, null, db.Dialect, directory, audience, provinceCode, after, options.Value.ChunkSize);
             foreach (var m in page)
             {
-                var choice = policy.Choose(m, provinceCode, now);
+                var choice = policy.Choose(m, provinceCode, now, zns);
                 if (choice.SkipReason is not null) { noChannel++; continue; }
                 recipients++;
                 var wanted = m.Language ?? Languages.Vietnamese;
@@ -66,7 +67,7 @@ public sealed class BroadcastPreview(Db db, CommuneDirectory directory, NoticeCh
             .DistinctBy(r => r.Language)
             .Select(r => { var info = SmsEncoding.Analyze(r.Sms); return new VersionPreview(r.Language, r.Sms, info.Encoding == SmsCharset.Gsm7 ? "GSM-7" : "UCS-2", info.Segments, r.Zalo); })
             .OrderBy(v => v.Language == Languages.Vietnamese ? "" : v.Language).ToList();
-        var cost = byChannel.Values.Sum(ch => ch.Units * options.Value.Prices.GetValueOrDefault(ChannelTypes.IsSms(ch.Type) ? NoticeChannelPolicy.Sms : NoticeChannelPolicy.Zalo));
+        var cost = byChannel.Values.Sum(ch => ch.Units * options.Value.Prices.GetValueOrDefault(NoticeChannelPolicy.WayOf(ch.Type)));
         var duration = byChannel.Select(kv => channels.Find(kv.Key)?.Options.MessagesPerSecond is > 0 and var rate ? kv.Value.Units / rate : 0).DefaultIfEmpty(0).Max();
         return new PreviewDto(recipients,
             byCommune.OrderByDescending(kv => kv.Value).Select(kv => new CommuneCount(kv.Key, kv.Value)).ToList(),

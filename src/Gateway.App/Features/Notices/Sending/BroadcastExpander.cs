@@ -33,7 +33,7 @@ public sealed class BroadcastExpander(
         var template = await templates.FindAsync(b.TemplateKey, ct)
             ?? throw new InvalidOperationException($"Broadcast {b.Id}: template '{b.TemplateKey}' no longer exists");
         var versions = await StoreVersionsAsync(b, template);
-        var ways = policy.WaysFor(b.ProvinceCode);
+        var ways = policy.WaysFor(b.ProvinceCode, await policy.ZnsUsableAsync(template, b.ProvinceCode, ct));
         string after;
         await using (var c = await db.OpenAsync(ct))
             after = await c.ExecuteScalarAsync<string?>(

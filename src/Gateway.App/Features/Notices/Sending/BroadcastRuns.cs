@@ -1,4 +1,5 @@
 using Dapper;
+using Gateway.Channels;
 using Gateway.App.Features.Notices.Broadcasts;
 using Gateway.App.Features.Notices.Scheduling;
 using Gateway.App.Infrastructure;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.App.Features.Notices.Sending;
 
 /// <summary>The moves of a run once it is approved: start, wait for the window, hand out queued rows again, complete.</summary>
-public sealed class BroadcastRuns(Db db, DbWriter writer, BroadcastStore store, QuietHours quietHours,
+public sealed class BroadcastRuns(Db db, DbWriter writer, BroadcastStore store, QuietHours quietHours, Channels.ChannelCatalog channels,
     IOptions<NoticesOptions> notices, IOptions<NoticeDeliveryOptions> options, TimeProvider time, ILogger<BroadcastRuns> logger)
 {
     /// <summary>Claims a due scheduled broadcast for a new run (one instance wins); the caller expands it.</summary>
@@ -92,6 +93,12 @@ public sealed class BroadcastRuns(Db db, DbWriter writer, BroadcastStore store, 
     {
         await using var c = await db.OpenAsync();
         using var writing = await db.WriteLockAsync();
+        // Where the provider refuses a repeated reference (eSMS RequestId = the delivery id), sending again is safe.
+        var safe = channels.All.Where(ch => ChannelTypes.RefusesDuplicates(ch.Type)).Select(ch => ch.Key).ToArray();
+        var resent = safe.Length == 0 ? 0 : await c.ExecuteAsync(
+            "UPDATE notice_deliveries SET status = @retrying, next_attempt_at = @now, updated_at = @now WHERE status = @sending AND channel_key IN @safe",
+            new { retrying = NoticeDeliveryStatus.Retrying, sending = NoticeDeliveryStatus.Sending, now = time.NowMs(), safe });
+        if (resent > 0) logger.LogWarning("{Count} notice sends were interrupted by a stop; sending again (the provider refuses duplicates)", resent);
         var settled = await c.ExecuteAsync(
             "UPDATE notice_deliveries SET status = @unknown, reason = 'interrupted', error_message = 'The gateway stopped during the provider call', updated_at = @now WHERE status = @sending",
             new { unknown = NoticeDeliveryStatus.Unknown, sending = NoticeDeliveryStatus.Sending, now = time.NowMs() });

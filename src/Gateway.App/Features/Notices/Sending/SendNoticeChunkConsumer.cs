@@ -1,5 +1,7 @@
 using Dapper;
+using Gateway.App.Features.Directory;
 using Gateway.App.Features.Notices.Broadcasts;
+using Gateway.App.Features.Notices.Templates;
 using Gateway.App.Features.Notices.Scheduling;
 using Gateway.App.Features.Outbound;
 using Gateway.App.Features.Outbound.Pacing;
@@ -19,6 +21,7 @@ namespace Gateway.App.Features.Notices.Sending;
 /// </summary>
 public sealed class SendNoticeChunkConsumer(
     Db db, BroadcastStore store, BroadcastRuns runs, OutboundSender sender, QuietHours quietHours, TimeProvider time,
+    NoticeChannelPolicy policy, TemplateStore templates, CommuneDirectory directory,
     ILogger<SendNoticeChunkConsumer> logger) : IConsumer<SendNoticeChunk>
 {
     public const int ClaimSize = 50;
@@ -29,6 +32,7 @@ public sealed class SendNoticeChunkConsumer(
         var ct = context.CancellationToken;
         var id = chunk.BroadcastId.ToString();
         Dictionary<string, (string Sms, string Zalo)>? texts = null;
+        OutboundTemplate? zns = null;
         while (!ct.IsCancellationRequested)
         {
             var b = await store.FindAsync(id);
@@ -38,16 +42,23 @@ public sealed class SendNoticeChunkConsumer(
                 await runs.WaitForWindowAsync(b);
                 return;
             }
-            texts ??= await TextsAsync(id, chunk.Run);
+            if (texts is null)
+            {
+                texts = await TextsAsync(id, chunk.Run);
+                if (await templates.FindAsync(b.TemplateKey, ct) is { } template) zns = TemplateRenderer.Zns(template, b.VariableValues, directory);
+            }
             var claimed = await ClaimAsync(chunk);
             if (claimed.Count == 0) break;
             var results = await Task.WhenAll(claimed.Select(row =>
             {
                 var (sms, zalo) = texts[row.Language];
                 var text = row.ChannelType == ChannelTypes.Zalo ? zalo : sms;
-                return sender.SendAsync(Guid.CreateVersion7(), row.ChannelKey, row.Urn, text, row.Attempts, SendPriority.Notice, ct);
+                // The delivery's id is its reference at the provider, the same on every attempt: eSMS refuses a
+                // repeated RequestId, so a send repeated after a crash is not delivered twice.
+                return sender.SendAsync(Guid.CreateVersion7(), row.ChannelKey, row.Urn, text, row.Attempts, SendPriority.Notice, ct,
+                    Reference(row.Id), row.ChannelType == ChannelTypes.Zns ? zns : null);
             }));
-            await RecordAsync(id, claimed, results);
+            await RecordAsync(b, zns is not null, claimed, results, texts);
         }
         await runs.TryCompleteAsync(id);
     }
@@ -84,14 +95,20 @@ public sealed class SendNoticeChunkConsumer(
             "UPDATE notice_deliveries SET status = @sending, attempts = attempts + 1, updated_at = @now WHERE id IN @ids AND status IN (@queued, @retrying)",
             new { ids, now, args.sending, args.queued, args.retrying }, tx);
         var rows = (await c.QueryAsync<ClaimedRow>(
-            "SELECT id AS Id, channel_key AS ChannelKey, channel_type AS ChannelType, urn AS Urn, language AS Language, attempts AS Attempts FROM notice_deliveries WHERE id IN @ids ORDER BY id",
+            "SELECT id AS Id, resident_id AS ResidentId, channel_key AS ChannelKey, channel_type AS ChannelType, urn AS Urn, language AS Language, attempts AS Attempts FROM notice_deliveries WHERE id IN @ids ORDER BY id",
             new { ids }, tx)).ToList();
         await tx.CommitAsync();
         return rows;
     }
 
-    private async Task RecordAsync(string broadcastId, IReadOnlyList<ClaimedRow> rows, IReadOnlyList<SendResult> results)
+    /// <summary>What a notice delivery is called at the provider (eSMS RequestId, ZNS tracking_id).</summary>
+    public static string Reference(long deliveryId) => $"notice-{deliveryId}";
+
+    private async Task RecordAsync(BroadcastRow b, bool znsTemplate, IReadOnlyList<ClaimedRow> rows, IReadOnlyList<SendResult> results,
+        Dictionary<string, (string Sms, string Zalo)> texts)
     {
+        var broadcastId = b.Id;
+        var zns = znsTemplate && await policy.ZnsUsableAsync(await templates.FindAsync(b.TemplateKey) ?? throw new InvalidOperationException("template gone"), b.ProvinceCode);
         await using var c = await db.OpenAsync(CancellationToken.None);
         using var writing = await db.WriteLockAsync();
         await using var tx = await c.BeginTransactionAsync();
@@ -99,6 +116,8 @@ public sealed class SendNoticeChunkConsumer(
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
+            var next = results[i] is SendResult.Failed { Kind: FailureKind.Unreachable or FailureKind.QuotaSpent }
+                ? await NextWayAsync(c, tx, b, zns, row) : null;
             switch (results[i])
             {
                 case SendResult.Sent sent:
@@ -107,12 +126,29 @@ public sealed class SendNoticeChunkConsumer(
                         new { status = sent.Status == DeliveryStatus.Delivered ? NoticeDeliveryStatus.Delivered : NoticeDeliveryStatus.Sent,
                               pid = sent.ProviderMessageId, now, row.Id, sending = NoticeDeliveryStatus.Sending }, tx);
                     break;
+                case SendResult.Failed { Kind: FailureKind.Unreachable or FailureKind.QuotaSpent } definite
+                    when next is not null:
+                    // Definitely not delivered here (no Zalo account, bad phone, not a follower, quota spent): the
+                    // next way of the province's order takes it, never after a timeout, which may have delivered.
+                    var (sms, zalo) = texts[row.Language];
+                    await c.ExecuteAsync(
+                        """
+                        UPDATE notice_deliveries SET channel_key = @key, channel_type = @type, urn = @urn, status = @queued, attempts = 0,
+                               next_attempt_at = NULL, fallback_reason = @Code, reason = NULL, error_message = @message, segments = @segments, updated_at = @now
+                        WHERE id = @Id AND status = @sending
+                        """,
+                        new { key = next.Value.Channel.Key, type = next.Value.Channel.Type, next.Value.Urn, queued = NoticeDeliveryStatus.Queued, definite.Code,
+                              message = OutboundSender.Truncate(definite.Message), now, row.Id, sending = NoticeDeliveryStatus.Sending,
+                              segments = OutboundSender.Cost(next.Value.Channel.Type, next.Value.Channel.Type == ChannelTypes.Zalo ? zalo : sms) }, tx);
+                    break;
                 case SendResult.Failed failed when sender.MayRetry(failed, row.Attempts):
                     var delay = sender.RetryDelay(row.Attempts, failed.RetryAfter);
+                    // A parked send (the channel could not send now) does not spend one of the delivery's attempts.
                     await c.ExecuteAsync(
-                        "UPDATE notice_deliveries SET status = @retrying, next_attempt_at = @next, reason = @Code, error_message = @message, updated_at = @now WHERE id = @Id AND status = @sending",
+                        "UPDATE notice_deliveries SET status = @retrying, next_attempt_at = @next, reason = @Code, error_message = @message, attempts = attempts - @refund, updated_at = @now WHERE id = @Id AND status = @sending",
                         new { retrying = NoticeDeliveryStatus.Retrying, next = now + (long)delay.TotalMilliseconds, failed.Code,
-                              message = OutboundSender.Truncate(failed.Message), now, row.Id, sending = NoticeDeliveryStatus.Sending }, tx);
+                              message = OutboundSender.Truncate(failed.Message), refund = OutboundSender.IsParked(failed) ? 1 : 0,
+                              now, row.Id, sending = NoticeDeliveryStatus.Sending }, tx);
                     break;
                 case SendResult.Failed failed:
                     await c.ExecuteAsync(
@@ -127,8 +163,18 @@ public sealed class SendNoticeChunkConsumer(
         await tx.CommitAsync();
     }
 
+    private async Task<(string Way, Channels.ChannelInstance Channel, string Urn)?> NextWayAsync(
+        System.Data.Common.DbConnection c, System.Data.Common.DbTransaction tx, BroadcastRow b, bool zns, ClaimedRow row)
+    {
+        string? First(IEnumerable<(string Urn, string Scheme)> a, string scheme) => a.Where(x => x.Scheme == scheme).Select(x => x.Urn).FirstOrDefault();
+        var addresses = (await c.QueryAsync<(string Urn, string Scheme)>(
+            "SELECT urn, scheme FROM resident_addresses WHERE resident_id = @ResidentId ORDER BY created_at, urn", new { row.ResidentId }, tx)).ToList();
+        return policy.NextWay(b.ProvinceCode, zns, NoticeChannelPolicy.WayOf(row.ChannelType), First(addresses, "tel"), First(addresses, "zalo"));
+    }
+
     public sealed class ClaimedRow
     {
+        public string ResidentId { get; init; } = "";
         public long Id { get; init; }
         public string ChannelKey { get; init; } = "";
         public string ChannelType { get; init; } = "";

@@ -1,3 +1,4 @@
+using Gateway.Channels;
 using System.Globalization;
 using Gateway.App.Features.Directory;
 using Gateway.Channels.Text;
@@ -46,6 +47,22 @@ public static class TemplateRenderer
         var sms = Placeholders.Fill(body.Sms, Value);
         var zalo = body.Zalo is null ? sms : Placeholders.Fill(body.Zalo, Value);
         return new RenderedNotice(used, wanted is not null && wanted != Languages.Vietnamese && used == Languages.Vietnamese, sms, zalo);
+    }
+
+    /// <summary>
+    /// The ZNS template and its parameters (the template's mapping of its variables to ZNS parameter names, each
+    /// value rendered as in the text), or null when the template has no ZNS template.
+    /// </summary>
+    public static OutboundTemplate? Zns(NoticeTemplate t, IReadOnlyDictionary<string, string> values, CommuneDirectory directory)
+    {
+        if (string.IsNullOrEmpty(t.ZnsTemplateId)) return null;
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (variable, parameter) in t.ZnsParameters ?? new Dictionary<string, string>())
+        {
+            var type = t.Variables.FirstOrDefault(v => v.Name == variable)?.Type ?? VariableTypes.Text;
+            data[parameter] = values.TryGetValue(variable, out var raw) ? Format(type, raw.Trim(), directory) ?? raw : "";
+        }
+        return new OutboundTemplate(t.ZnsTemplateId, data);
     }
 
     /// <summary>The rendered value, or null when it is not of the type.</summary>
