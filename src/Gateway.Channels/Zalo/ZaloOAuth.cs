@@ -123,7 +123,9 @@ public static class ZaloOAuth
             {
                 var description = NonEmpty(Json.String(root, "error_description")) ?? NonEmpty(Json.String(root, "error_reason"))
                     ?? errorName ?? NonEmpty(Json.String(root, "message")) ?? "Zalo OAuth refused the request";
-                return new ZaloTokenResult.Refused(true, error?.ToString(CultureInfo.InvariantCulture) ?? "oauth-error", errorName, description);
+                // Zalo's rate limit and "unknown error" are no verdict on the token: retry those.
+                var definite = error is not (-32 or -100);
+                return new ZaloTokenResult.Refused(definite, error?.ToString(CultureInfo.InvariantCulture) ?? "oauth-error", errorName, description);
             }
             if (!success)
                 return new ZaloTokenResult.Refused(false, $"http-{status}", null, $"Zalo OAuth answered HTTP {status} without an error");
