@@ -1,6 +1,7 @@
 using Gateway.Channels.Simulator;
 using Gateway.Channels.Twilio;
 using Gateway.Channels.Zalo;
+using Gateway.Channels.Zns;
 
 namespace Gateway.Channels;
 
@@ -11,7 +12,7 @@ public sealed class ChannelRegistry
 
     /// <summary>The built-in adapters.</summary>
     public ChannelRegistry(TimeProvider? time = null)
-        : this([new TwilioAdapter(time), new ZaloAdapter(time), new SimulatorAdapter()])
+        : this([new TwilioAdapter(time), new ZaloAdapter(time), new ZnsAdapter(time), new SimulatorAdapter()])
     {
     }
 

@@ -1,6 +1,7 @@
 using Gateway.Channels.Simulator;
 using Gateway.Channels.Twilio;
 using Gateway.Channels.Zalo;
+using Gateway.Channels.Zns;
 
 namespace Gateway.Channels.Tests;
 
@@ -9,16 +10,17 @@ public class ChannelRegistryTests
     [Theory]
     [InlineData("twilio", typeof(TwilioAdapter))]
     [InlineData("zalo", typeof(ZaloAdapter))]
+    [InlineData("zns", typeof(ZnsAdapter))]
     [InlineData("simulator", typeof(SimulatorAdapter))]
     [InlineData("Twilio", typeof(TwilioAdapter))]
     public void Finds_each_built_in_adapter_by_its_configured_type(string type, Type adapter) =>
         Assert.IsType(adapter, new ChannelRegistry().Find(type));
 
     [Fact]
-    public void Lists_exactly_the_three_channels_with_distinct_types()
+    public void Lists_exactly_the_built_in_channels_with_distinct_types()
     {
         var registry = new ChannelRegistry();
-        Assert.Equal(["twilio", "zalo", "simulator"], registry.Adapters.Select(a => a.Type));
+        Assert.Equal(["twilio", "zalo", "zns", "simulator"], registry.Adapters.Select(a => a.Type));
         Assert.All(registry.Adapters, a => Assert.Same(a, registry.Find(a.Type)));
     }
 

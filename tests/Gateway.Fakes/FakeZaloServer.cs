@@ -29,6 +29,7 @@ public sealed class FakeZaloServer : IAsyncDisposable
     private readonly HttpClient _webhooks = new() { Timeout = TimeSpan.FromSeconds(30) };
     private FakeServerHost? _host;
     private volatile string _accessToken;
+    private volatile Func<string, bool>? _tokenValidator;
 
     private FakeZaloServer(string accessToken, string appId, string oaSecretKey, string oaId)
     {
@@ -44,6 +45,13 @@ public sealed class FakeZaloServer : IAsyncDisposable
 
     /// <summary>The token the API accepts. Change it to make the gateway's token "expire" (error −216).</summary>
     public string AccessToken { get => _accessToken; set => _accessToken = value; }
+
+    /// <summary>
+    /// When set, decides which tokens the API accepts instead of <see cref="AccessToken"/>, e.g.
+    /// <see cref="FakeZaloOAuthServer.IsValidAccessToken"/> so tokens renewed through the OAuth fake work and
+    /// expired ones get −216.
+    /// </summary>
+    public Func<string, bool>? TokenValidator { get => _tokenValidator; set => _tokenValidator = value; }
 
     /// <summary>Base URL to use as <see cref="ChannelOptions.ApiBaseUrl"/>.</summary>
     public string Url => _host?.Url ?? throw new InvalidOperationException("not started");
@@ -102,14 +110,8 @@ public sealed class FakeZaloServer : IAsyncDisposable
         ZaloWebhooks.UserSeenMessage(AppId, OaSecretKey, OaId, userId, msgIds, at);
 
     /// <summary>Posts a signed webhook to the gateway, as Zalo would. Returns the HTTP status the receiver answered.</summary>
-    public async Task<HttpStatusCode> PostWebhookAsync(string webhookUrl, SignedZaloWebhook webhook)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, webhookUrl) { Content = new ByteArrayContent(webhook.Body) };
-        request.Content.Headers.ContentType = new("application/json");
-        request.Headers.TryAddWithoutValidation(ZaloSignature.Header, webhook.Signature);
-        using var response = await _webhooks.SendAsync(request);
-        return response.StatusCode;
-    }
+    public Task<HttpStatusCode> PostWebhookAsync(string webhookUrl, SignedZaloWebhook webhook) =>
+        ZaloWebhooks.PostAsync(_webhooks, webhookUrl, webhook);
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -121,7 +123,7 @@ public sealed class FakeZaloServer : IAsyncDisposable
             await Write(context, 404, Envelope(-201, "API not found", null));
             return;
         }
-        if (recorded.Header("access_token") != AccessToken)
+        if (!TokenIsValid(recorded.Header("access_token")))
         {
             await Write(context, 200, Envelope(-216, "Access token is invalid", null));
             return;
@@ -161,6 +163,9 @@ public sealed class FakeZaloServer : IAsyncDisposable
             quota = new { quota_type = "reply", remain = "7", total = "8", expired_date = (string?)null, owner_id = OaId, owner_type = "OA" },
         }));
     }
+
+    private bool TokenIsValid(string? token) =>
+        !string.IsNullOrEmpty(token) && (_tokenValidator is { } validator ? validator(token) : token == AccessToken);
 
     private static string Envelope(int error, string message, object? data) =>
         data is null

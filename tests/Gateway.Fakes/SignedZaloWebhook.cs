@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -25,7 +26,7 @@ public sealed record SignedZaloWebhook(byte[] Body, string Signature, string? Me
         new("POST", publicUrl, Headers, Body, "application/json");
 }
 
-/// <summary>Builds signed Zalo OA webhook bodies in the shape of the conformance vectors (zalo-01, -04, -06, -07).</summary>
+/// <summary>Builds signed Zalo OA webhook bodies in the shape of the conformance vectors (zalo-01, -04, -06, -07, -09).</summary>
 public static class ZaloWebhooks
 {
     private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -86,12 +87,45 @@ public static class ZaloWebhooks
             w.WriteString("timestamp", ts);
         });
 
+    /// <summary>
+    /// The ZNS delivery receipt (vector zalo-09): a <c>user_received_message</c> whose <c>message</c> carries the
+    /// send's <c>msg_id</c>, the <c>tracking_id</c> we sent and the <c>delivery_time</c>.
+    /// </summary>
+    public static SignedZaloWebhook ZnsUserReceivedMessage(string appId, string oaSecretKey, string oaId, string userId, string msgId,
+        string trackingId, DateTimeOffset? deliveredAt = null, DateTimeOffset? at = null)
+    {
+        var delivered = (deliveredAt ?? at ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        return Sign(appId, oaSecretKey, at, msgId, (w, ts) =>
+        {
+            w.WriteString("app_id", appId);
+            w.WriteStartObject("sender"); w.WriteString("id", oaId); w.WriteEndObject();
+            w.WriteStartObject("recipient"); w.WriteString("id", userId); w.WriteEndObject();
+            w.WriteString("event_name", "user_received_message");
+            w.WriteStartObject("message");
+            w.WriteString("delivery_time", delivered);
+            w.WriteString("msg_id", msgId);
+            w.WriteString("tracking_id", trackingId);
+            w.WriteEndObject();
+            w.WriteString("timestamp", ts);
+        });
+    }
+
     /// <summary>Signs any raw body whose JSON carries <c>app_id</c> and <c>timestamp</c>.</summary>
     public static SignedZaloWebhook Sign(byte[] body, string appId, string timestamp, string oaSecretKey, string? msgId = null) =>
         new(body, ZaloSignature.Compute(appId, body, timestamp, oaSecretKey), msgId);
 
     /// <summary>A 20-hex-character id like Zalo's <c>msg_id</c>.</summary>
     public static string NewMessageId() => RandomNumberGenerator.GetHexString(20, lowercase: true);
+
+    /// <summary>Posts a signed webhook as Zalo would (JSON body, signature header). Returns the status the receiver answered.</summary>
+    internal static async Task<HttpStatusCode> PostAsync(HttpClient http, string webhookUrl, SignedZaloWebhook webhook)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, webhookUrl) { Content = new ByteArrayContent(webhook.Body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.TryAddWithoutValidation(ZaloSignature.Header, webhook.Signature);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
 
     private static SignedZaloWebhook Sign(string appId, string oaSecretKey, DateTimeOffset? at, string? msgId, Action<Utf8JsonWriter, string> write)
     {

@@ -17,13 +17,27 @@ public static class ZaloErrors
         Token,
         /// <summary>The resident is outside the consultation window (not following, no interaction in 7 days…): use ZNS, do not retry.</summary>
         Window,
-        /// <summary>Configuration, quota or content problem: retrying the same request fails the same way.</summary>
+        /// <summary>
+        /// The OA or app is disabled, unverified or not registered for the API: every send fails until an admin
+        /// fixes it, so the gateway parks the channel and the message waits (hence retryable).
+        /// </summary>
+        Configuration,
+        /// <summary>Quota or content problem: retrying the same request fails the same way.</summary>
         Permanent,
     }
 
     public sealed record Info(string Meaning, Kind Kind)
     {
-        public bool Retryable => Kind is Kind.Transient or Kind.Token;
+        public bool Retryable => Kind is Kind.Transient or Kind.Token or Kind.Configuration;
+
+        /// <summary>How far the failure reaches beyond this message.</summary>
+        public FailureKind Reach => Kind switch
+        {
+            Kind.Token => FailureKind.TokenRejected,
+            Kind.Window => FailureKind.Unreachable,
+            Kind.Configuration => FailureKind.ChannelConfiguration,
+            _ => FailureKind.Message,
+        };
     }
 
     private static readonly Dictionary<int, Info> Table = new()
@@ -32,20 +46,20 @@ public static class ZaloErrors
         [-100] = new("Unknown or transient error", Kind.Transient),
         [-124] = new("Access token invalid", Kind.Token),
         [-201] = new("Invalid parameter", Kind.Permanent), // disputed meaning (§C-7): permanent, log the text
-        [-204] = new("OA disabled or deleted", Kind.Permanent),
-        [-205] = new("OA does not exist", Kind.Permanent),
-        [-209] = new("App not activated or API unsupported", Kind.Permanent),
+        [-204] = new("OA disabled or deleted", Kind.Configuration),
+        [-205] = new("OA does not exist", Kind.Configuration),
+        [-209] = new("App not activated or API unsupported", Kind.Configuration),
         [-210] = new("A parameter exceeds its limit", Kind.Permanent),
         [-211] = new("OA out of quota", Kind.Permanent),
-        [-212] = new("App not registered for this API", Kind.Permanent),
+        [-212] = new("App not registered for this API", Kind.Configuration),
         [-213] = new("User does not follow the OA", Kind.Window),
         [-216] = new("Access token invalid", Kind.Token),
         [-217] = new("User blocked the OA's invitation", Kind.Window),
         [-218] = new("Sending limit to this user reached", Kind.Window),
-        [-219] = new("App removed or disabled", Kind.Permanent),
+        [-219] = new("App removed or disabled", Kind.Configuration),
         [-220] = new("Access token expired or revoked", Kind.Token),
-        [-221] = new("OA not verified", Kind.Permanent),
-        [-224] = new("OA has no service package", Kind.Permanent),
+        [-221] = new("OA not verified", Kind.Configuration),
+        [-224] = new("OA has no service package", Kind.Configuration),
         [-227] = new("User account locked or inactive", Kind.Window),
         [-230] = new("User has not interacted with the OA in 7 days", Kind.Window),
         [-232] = new("No interaction or interaction expired", Kind.Window),

@@ -24,7 +24,8 @@ internal static class ZaloSender
         if (message.To.Scheme != Urn.Zalo)
             return new SendResult.Failed(false, "unsupported-urn", $"Zalo OA sends to zalo: URNs, not {message.To.Scheme}:");
         if (string.IsNullOrEmpty(channel.AccessToken))
-            return new SendResult.Failed(true, $"{ZaloErrors.TokenCodePrefix}:missing", "channel has no OA access token");
+            return new SendResult.Failed(true, $"{ZaloErrors.TokenCodePrefix}:missing", "channel has no OA access token",
+                Kind: FailureKind.TokenRejected);
         var text = message.Text.Normalize(NormalizationForm.FormC);
         if (text.Length > MaxTextLength)
             return new SendResult.Failed(false, "too-long", $"Zalo consultation text is limited to {MaxTextLength} characters");
@@ -82,7 +83,8 @@ internal static class ZaloSender
             if (error != 0)
             {
                 var info = ZaloErrors.Find(error.Value);
-                return new SendResult.Failed(info.Retryable, ZaloErrors.CodeFor(error.Value), Json.String(root, "message") ?? info.Meaning);
+                return new SendResult.Failed(info.Retryable, ZaloErrors.CodeFor(error.Value), Json.String(root, "message") ?? info.Meaning,
+                    Kind: info.Reach);
             }
             var id = Json.Object(root, "data") is { } data ? Json.String(data, "message_id") : null;
             // Accepted but unidentifiable: resending could deliver twice, so not retryable.

@@ -132,6 +132,39 @@ public sealed class ZaloSenderTests : IAsyncLifetime
         Assert.Empty(_zalo.Messages);
     }
 
+    [Theory]
+    [InlineData(-216, true, FailureKind.TokenRejected)]
+    [InlineData(-220, true, FailureKind.TokenRejected)]
+    [InlineData(-124, true, FailureKind.TokenRejected)]
+    [InlineData(-213, false, FailureKind.Unreachable)]
+    [InlineData(-217, false, FailureKind.Unreachable)]
+    [InlineData(-218, false, FailureKind.Unreachable)]
+    [InlineData(-227, false, FailureKind.Unreachable)]
+    [InlineData(-230, false, FailureKind.Unreachable)]
+    [InlineData(-232, false, FailureKind.Unreachable)]
+    [InlineData(-244, false, FailureKind.Unreachable)]
+    // Configuration errors are retryable: the gateway parks the channel and the message waits for the fix.
+    [InlineData(-204, true, FailureKind.ChannelConfiguration)]
+    [InlineData(-205, true, FailureKind.ChannelConfiguration)]
+    [InlineData(-209, true, FailureKind.ChannelConfiguration)]
+    [InlineData(-212, true, FailureKind.ChannelConfiguration)]
+    [InlineData(-219, true, FailureKind.ChannelConfiguration)]
+    [InlineData(-221, true, FailureKind.ChannelConfiguration)]
+    [InlineData(-224, true, FailureKind.ChannelConfiguration)]
+    [InlineData(-32, true, FailureKind.Message)]
+    [InlineData(-100, true, FailureKind.Message)]
+    [InlineData(-201, false, FailureKind.Message)]
+    [InlineData(-233, false, FailureKind.Message)]
+    [InlineData(-999, false, FailureKind.Message)]
+    public async Task Error_codes_say_how_far_the_failure_reaches(int error, bool retryable, FailureKind kind)
+    {
+        _zalo.FailNext(1, error, "scripted");
+
+        var failed = Assert.IsType<SendResult.Failed>(await Send(Message()));
+
+        Assert.Equal((retryable, kind), (failed.Retryable, failed.Kind));
+    }
+
     [Fact]
     public async Task A_stale_access_token_is_a_retryable_token_failure_until_refreshed()
     {
@@ -153,6 +186,7 @@ public sealed class ZaloSenderTests : IAsyncLifetime
         channel.AccessToken = null;
         var failed = Assert.IsType<SendResult.Failed>(await Send(Message(), channel));
         Assert.True(ZaloErrors.IsTokenError(failed.Code));
+        Assert.Equal(FailureKind.TokenRejected, failed.Kind);
         Assert.Empty(_zalo.Requests);
     }
 
