@@ -157,7 +157,8 @@ public sealed class GatewayTestHost : IAsyncDisposable
             // done theirs and parked on the clock, so their start-of-day work cannot race the test.
             var loops = provider.GetServices<IHostedService>().Count(IsPeriodicLoop);
             await EventuallyAsync(() => Task.FromResult(time.Timers >= loops),
-                $"the gateway's {loops} periodic background loops to park on the clock (a new loop that waits on something else belongs in {nameof(IsPeriodicLoop)})");
+                $"the gateway's {loops} periodic background loops to park on the clock (a new loop that waits on something else belongs in {nameof(IsPeriodicLoop)}); "
+                + string.Join(", ", provider.GetServices<IHostedService>().Where(IsPeriodicLoop).Select(s => $"{s.GetType().Name}={((BackgroundService)s).ExecuteTask?.Status} {((BackgroundService)s).ExecuteTask?.Exception?.InnerException?.Message}")) + $"; timers {time.Timers}");
             return new GatewayTestHost(folder, provider, time, harness);
         }
         catch

@@ -16,7 +16,7 @@ public sealed class ChannelStates(Db db, TimeProvider time, ILogger<ChannelState
     private static readonly TimeSpan Vietnam = TimeSpan.FromHours(7);
 
     private readonly ConcurrentDictionary<string, State> _cache = new(StringComparer.OrdinalIgnoreCase);
-    private long _loadedAt = long.MinValue;
+    private long _loadedAt = -1; // never
 
     public sealed class State
     {
@@ -57,7 +57,7 @@ public sealed class ChannelStates(Db db, TimeProvider time, ILogger<ChannelState
         await using var c = await db.OpenAsync(ct);
         using var writing = await db.WriteLockAsync(ct: ct);
         await c.ExecuteAsync("DELETE FROM channel_states WHERE state = @Stopped", new { Stopped });
-        _loadedAt = long.MinValue;
+        Interlocked.Exchange(ref _loadedAt, -1);
     }
 
     public static DateTimeOffset NextVietnamMidnight(DateTimeOffset now)
@@ -83,7 +83,8 @@ public sealed class ChannelStates(Db db, TimeProvider time, ILogger<ChannelState
     private async Task RefreshAsync(CancellationToken ct, bool force = false)
     {
         var now = time.NowMs();
-        if (!force && now - Interlocked.Read(ref _loadedAt) < 5_000) return;
+        var loaded = Interlocked.Read(ref _loadedAt);
+        if (!force && loaded >= 0 && now - loaded < 5_000) return;
         await using var c = await db.OpenAsync(ct);
         var rows = await c.QueryAsync<State>(
             "SELECT channel_key AS ChannelKey, state AS Kind, reason AS Reason, until AS Until, remaining_quota AS RemainingQuota, updated_at AS UpdatedAt FROM channel_states");

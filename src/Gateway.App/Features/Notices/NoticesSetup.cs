@@ -14,7 +14,8 @@ public static class NoticesSetup
         services.AddNoticeTemplates();
         services.AddOptions<NoticeDeliveryOptions>().BindConfiguration(NoticeDeliveryOptions.Section)
             .Validate(o => o.ChunkSize > 0 && o.SendChunkSize > 0, "Notices:ChunkSize and Notices:SendChunkSize must be positive")
-            .Validate(o => o.ChannelOrder.Ways().All(w => w is NoticeChannelPolicy.Zalo or NoticeChannelPolicy.Sms), "Notices:ChannelOrder takes zalo and sms")
+            .Validate(o => o.ChannelOrder.Ways().Concat(o.Provinces.Values.SelectMany(p => p.ChannelOrder?.Ways() ?? [])).All(w => w is NoticeChannelPolicy.Zalo or NoticeChannelPolicy.Zns or NoticeChannelPolicy.Sms),
+                "Notices:ChannelOrder (and each province's) takes zalo, zns and sms")
             .ValidateOnStart();
         services.AddSingleton<BroadcastStore>();
         services.AddSingleton<NoticeChannelPolicy>();
