@@ -1,3 +1,4 @@
+using Gateway.Channels.Esms;
 using Gateway.Channels.Simulator;
 using Gateway.Channels.Twilio;
 using Gateway.Channels.Zalo;
@@ -12,7 +13,7 @@ public sealed class ChannelRegistry
 
     /// <summary>The built-in adapters.</summary>
     public ChannelRegistry(TimeProvider? time = null)
-        : this([new TwilioAdapter(time), new ZaloAdapter(time), new ZnsAdapter(time), new SimulatorAdapter()])
+        : this([new TwilioAdapter(time), new ZaloAdapter(time), new ZnsAdapter(time), new SimulatorAdapter(), new EsmsAdapter(time)])
     {
     }
 

@@ -1,3 +1,4 @@
+using Gateway.Channels.Esms;
 using Gateway.Channels.Simulator;
 using Gateway.Channels.Twilio;
 using Gateway.Channels.Zalo;
@@ -12,6 +13,7 @@ public class ChannelRegistryTests
     [InlineData("zalo", typeof(ZaloAdapter))]
     [InlineData("zns", typeof(ZnsAdapter))]
     [InlineData("simulator", typeof(SimulatorAdapter))]
+    [InlineData("esms", typeof(EsmsAdapter))]
     [InlineData("Twilio", typeof(TwilioAdapter))]
     public void Finds_each_built_in_adapter_by_its_configured_type(string type, Type adapter) =>
         Assert.IsType(adapter, new ChannelRegistry().Find(type));
@@ -20,7 +22,7 @@ public class ChannelRegistryTests
     public void Lists_exactly_the_built_in_channels_with_distinct_types()
     {
         var registry = new ChannelRegistry();
-        Assert.Equal(["twilio", "zalo", "zns", "simulator"], registry.Adapters.Select(a => a.Type));
+        Assert.Equal(["twilio", "zalo", "zns", "simulator", "esms"], registry.Adapters.Select(a => a.Type));
         Assert.All(registry.Adapters, a => Assert.Same(a, registry.Find(a.Type)));
     }
 
