@@ -16,8 +16,8 @@ public sealed class ZaloTokens(
     ZaloTokenStore store, ChannelCatalog channels, IHttpClientFactory httpFactory, TimeProvider time,
     IOptions<ZaloTokenOptions> options, ILogger<ZaloTokens> logger)
 {
-    /// <summary>Who holds a lease: unique per process, readable in the table.</summary>
-    public static readonly string Owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+    /// <summary>Who holds a lease: unique per instance (two hosts in one process are two owners), readable in the table.</summary>
+    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new();
     private readonly ConcurrentDictionary<string, (ZaloTokenRow Row, long ReadAt)> _cache = new();
