@@ -45,6 +45,8 @@ public sealed class ChannelCatalog
         {
             ChannelTypes.Twilio => [nameof(o.AccountSid), nameof(o.AuthToken)],
             ChannelTypes.Zalo => [nameof(o.AppId), nameof(o.OaSecretKey)],
+            ChannelTypes.Zns => [nameof(o.ZaloOa)],
+            ChannelTypes.Esms => [nameof(o.ApiKey), nameof(o.SecretKey), nameof(o.Brandname)],
             _ => [],
         };
         foreach (var name in required)

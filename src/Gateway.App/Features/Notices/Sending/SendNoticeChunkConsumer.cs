@@ -131,15 +131,21 @@ public sealed class SendNoticeChunkConsumer(
                     // Definitely not delivered here (no Zalo account, bad phone, not a follower, quota spent): the
                     // next way of the province's order takes it, never after a timeout, which may have delivered.
                     var (sms, zalo) = texts[row.Language];
+                    var (_, nextChannel, nextUrn) = next.Value;
+                    var fallback = new DynamicParameters();
+                    fallback.AddDynamicParams(new
+                    {
+                        key = nextChannel.Key, type = nextChannel.Type, urn = nextUrn, queued = NoticeDeliveryStatus.Queued, code = definite.Code,
+                        message = OutboundSender.Truncate(definite.Message), now, id = row.Id, sending = NoticeDeliveryStatus.Sending,
+                        segments = OutboundSender.Cost(nextChannel.Type, nextChannel.Type == ChannelTypes.Zalo ? zalo : sms),
+                    });
                     await c.ExecuteAsync(
                         """
                         UPDATE notice_deliveries SET channel_key = @key, channel_type = @type, urn = @urn, status = @queued, attempts = 0,
-                               next_attempt_at = NULL, fallback_reason = @Code, reason = NULL, error_message = @message, segments = @segments, updated_at = @now
-                        WHERE id = @Id AND status = @sending
+                               next_attempt_at = NULL, fallback_reason = @code, reason = NULL, error_message = @message, segments = @segments, updated_at = @now
+                        WHERE id = @id AND status = @sending
                         """,
-                        new { key = next.Value.Channel.Key, type = next.Value.Channel.Type, next.Value.Urn, queued = NoticeDeliveryStatus.Queued, definite.Code,
-                              message = OutboundSender.Truncate(definite.Message), now, row.Id, sending = NoticeDeliveryStatus.Sending,
-                              segments = OutboundSender.Cost(next.Value.Channel.Type, next.Value.Channel.Type == ChannelTypes.Zalo ? zalo : sms) }, tx);
+                        fallback, tx);
                     break;
                 case SendResult.Failed failed when sender.MayRetry(failed, row.Attempts):
                     var delay = sender.RetryDelay(row.Attempts, failed.RetryAfter);
