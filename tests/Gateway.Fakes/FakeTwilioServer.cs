@@ -27,6 +27,7 @@ public sealed class FakeTwilioServer : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentDictionary<string, FakeTwilioMessage> _messages = new();
     private readonly ConcurrentQueue<FakeTwilioMessage> _messageOrder = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _createdAt = new();
     private readonly ResponseScript _script = new();
     private readonly HttpClient _callbacks = new() { Timeout = TimeSpan.FromSeconds(30) };
     private FakeServerHost? _host;
@@ -125,6 +126,14 @@ public sealed class FakeTwilioServer : IAsyncDisposable
         _requests.Enqueue(recorded);
 
         var expectedPath = $"/2010-04-01/Accounts/{AccountSid}/Messages.json";
+        if (recorded.Path == expectedPath && HttpMethods.IsGet(recorded.Method))
+        {
+            if (!AuthorizationIsValid(recorded.Header("Authorization"))) { await WriteJson(context, 401, ErrorJson(401, 20003, "Authenticate")); return; }
+            // The script answers lookups too: FailNext before a lookup makes Twilio unavailable for it.
+            if (_script.TryNext(out var failure) && failure.StatusCode is int failed) { await WriteJson(context, failed, failure.Body); return; }
+            await WriteJson(context, 200, ListJson(context.Request.Query["To"].ToString(), int.TryParse(context.Request.Query["PageSize"], out var size) ? size : 50));
+            return;
+        }
         if (recorded.Path != expectedPath || !HttpMethods.IsPost(recorded.Method))
         {
             await WriteJson(context, 404, ErrorJson(404, 20404, $"The requested resource {recorded.Path} was not found"));
@@ -157,6 +166,7 @@ public sealed class FakeTwilioServer : IAsyncDisposable
 
         var message = new FakeTwilioMessage("SM" + RandomNumberGenerator.GetHexString(32, lowercase: true), to, from, service, body ?? "", recorded.FormValue("StatusCallback"));
         _messages[message.Sid] = message;
+        _createdAt[message.Sid] = DateTimeOffset.UtcNow;
         _messageOrder.Enqueue(message);
         await WriteJson(context, 201, MessageJson(message));
     }
@@ -172,9 +182,21 @@ public sealed class FakeTwilioServer : IAsyncDisposable
         catch (FormatException) { return false; }
     }
 
+    /// <summary>The message list, newest first, as Twilio pages it: only <c>To</c> is filtered here.</summary>
+    private string ListJson(string to, int pageSize)
+    {
+        var page = _messageOrder.Reverse().Where(m => string.IsNullOrEmpty(to) || m.To == to).Take(pageSize)
+            .Select(m => JsonSerializer.Deserialize<JsonElement>(MessageJson(m))).ToList();
+        return JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["messages"] = page, ["page"] = 0, ["page_size"] = pageSize, ["next_page_uri"] = null,
+            ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Messages.json?To={Uri.EscapeDataString(to)}&PageSize={pageSize}",
+        });
+    }
+
     private string MessageJson(FakeTwilioMessage m)
     {
-        var now = DateTimeOffset.UtcNow.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture);
+        var now = _createdAt.GetValueOrDefault(m.Sid, DateTimeOffset.UtcNow).ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture);
         var uri = $"/2010-04-01/Accounts/{AccountSid}/Messages/{m.Sid}";
         return JsonSerializer.Serialize(new Dictionary<string, object?>
         {

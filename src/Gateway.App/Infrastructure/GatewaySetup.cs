@@ -60,6 +60,7 @@ public static class GatewaySetup
         services.AddHostedService<HeldMessageEscalator>();
         services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section);
         services.AddHostedService<OutboundRetrySweeper>();
+        services.AddHostedService<InterruptedSendReconciler>();
         services.AddSingleton<OutboundSender>();
         services.AddOutboundPacing();
         services.AddSingleton<InboxQueries>();

@@ -5,7 +5,7 @@ namespace Gateway.Channels.Twilio;
 /// <c>bodySHA256</c>) webhooks; outbound: the Messages REST API. In Vietnam Twilio serves outbound brandname SMS;
 /// inbound only arrives through a foreign number (protocols.md §A0).
 /// </summary>
-public sealed class TwilioAdapter(TimeProvider? time = null) : IChannelAdapter
+public sealed class TwilioAdapter(TimeProvider? time = null) : IChannelAdapter, IReconcilingAdapter
 {
     public const string ChannelType = "twilio";
 
@@ -18,4 +18,7 @@ public sealed class TwilioAdapter(TimeProvider? time = null) : IChannelAdapter
 
     public Task<SendResult> SendAsync(OutboundMessage message, ChannelOptions channel, HttpClient http, CancellationToken ct) =>
         TwilioSender.SendAsync(message, channel, http, _time, ct);
+
+    public Task<LookupResult> FindSentAsync(OutboundMessage message, DateTimeOffset since, ChannelOptions channel, HttpClient http, CancellationToken ct) =>
+        TwilioLookup.FindAsync(message, since, channel, http, ct);
 }

@@ -101,6 +101,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
             ["Outbound:RetrySweepInterval"] = Parked.ToString(),
             ["Notices:SchedulerInterval"] = Parked.ToString(),
             ["ZaloTokens:CheckInterval"] = Parked.ToString(),
+            ["Outbound:ReconcileInterval"] = Parked.ToString(),
             ["Outbound:SendTimeout"] = "00:00:10",
         };
         if (twilio is not null)

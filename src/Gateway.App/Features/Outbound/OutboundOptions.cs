@@ -19,4 +19,7 @@ public sealed class OutboundOptions
 
     /// <summary>How soon a message parked by its channel (no working token, channel stopped) is tried again.</summary>
     public TimeSpan ParkedRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often sends interrupted by a crash are looked up at providers that can be asked (Twilio).</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -11,6 +11,9 @@ public sealed record SqlDialect(DatabaseProvider Provider)
     public string Page => IsSqlite ? "LIMIT @Limit OFFSET @Offset" : "OFFSET @Offset ROWS FETCH NEXT @Limit ROWS ONLY";
 
     /// <summary>First N rows: SQLite puts LIMIT at the end, SQL Server TOP after SELECT.</summary>
+    /// <summary>A short text column type, for CASTs.</summary>
+    public string TextType => IsSqlite ? "TEXT" : "NVARCHAR(40)";
+
     public string TopPrefix(string n) => IsSqlite ? "" : $"TOP ({n})";
     public string LimitSuffix(string n) => IsSqlite ? $"LIMIT {n}" : "";
 

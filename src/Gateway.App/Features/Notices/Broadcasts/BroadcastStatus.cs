@@ -28,11 +28,12 @@ public static class NoticeDeliveryStatus
     public const string Read = "read";
     public const string Failed = "failed";
     public const string Unknown = "unknown";     // a crash interrupted the provider call: never sent again blindly
+    public const string Checking = "checking";   // interrupted on a channel that can be asked (Twilio): the reconciler settles it
     public const string Skipped = "skipped";     // opted out, or no channel reaches them
     public const string Cancelled = "cancelled"; // the broadcast was cancelled before this one went
 
     /// <summary>Not finished yet: a run is complete when none is left in these.</summary>
-    public static readonly string[] Pending = [Queued, Sending, Retrying];
+    public static readonly string[] Pending = [Queued, Sending, Retrying, Checking];
 }
 
 /// <summary>Why a resident was skipped or fell back (reported per reason).</summary>

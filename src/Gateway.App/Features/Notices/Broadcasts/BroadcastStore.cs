@@ -56,7 +56,7 @@ public sealed class BroadcastStore(Db db)
             Delivered: N(NoticeDeliveryStatus.Delivered) + N(NoticeDeliveryStatus.Read),
             Failed: N(NoticeDeliveryStatus.Failed),
             Skipped: skipped,
-            Unknown: N(NoticeDeliveryStatus.Unknown),
+            Unknown: N(NoticeDeliveryStatus.Unknown) + N(NoticeDeliveryStatus.Checking), // unknown until the provider answers
             Cancelled: N(NoticeDeliveryStatus.Cancelled));
     }
 }

@@ -99,6 +99,12 @@ public sealed class BroadcastRuns(Db db, DbWriter writer, BroadcastStore store, 
             "UPDATE notice_deliveries SET status = @retrying, next_attempt_at = @now, updated_at = @now WHERE status = @sending AND channel_key IN @safe",
             new { retrying = NoticeDeliveryStatus.Retrying, sending = NoticeDeliveryStatus.Sending, now = time.NowMs(), safe });
         if (resent > 0) logger.LogWarning("{Count} notice sends were interrupted by a stop; sending again (the provider refuses duplicates)", resent);
+        // Where the provider can be asked (Twilio), the reconciler settles them; the run waits for its answer.
+        var askable = channels.All.Where(ch => ch.Adapter is IReconcilingAdapter).Select(ch => ch.Key).ToArray();
+        var checking = askable.Length == 0 ? 0 : await c.ExecuteAsync(
+            "UPDATE notice_deliveries SET status = @checking, reason = 'interrupted', updated_at = @now WHERE status = @sending AND channel_key IN @askable",
+            new { checking = NoticeDeliveryStatus.Checking, sending = NoticeDeliveryStatus.Sending, now = time.NowMs(), askable });
+        if (checking > 0) logger.LogWarning("{Count} notice sends were interrupted by a stop; asking the provider whether it has them", checking);
         var settled = await c.ExecuteAsync(
             "UPDATE notice_deliveries SET status = @unknown, reason = 'interrupted', error_message = 'The gateway stopped during the provider call', updated_at = @now WHERE status = @sending",
             new { unknown = NoticeDeliveryStatus.Unknown, sending = NoticeDeliveryStatus.Sending, now = time.NowMs() });
