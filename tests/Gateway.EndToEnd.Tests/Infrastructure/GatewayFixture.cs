@@ -51,6 +51,12 @@ public sealed class InMemoryGatewayFixture : GatewayFixture;
 /// <summary>A fixture a test starts itself (e.g. only when a dependency is present), for use with await using.</summary>
 public static class GatewayFixtureExtensions
 {
+    public static T WithEnvironment<T>(this T fixture, IReadOnlyDictionary<string, string> environment) where T : GatewayFixture
+    {
+        foreach (var (key, value) in environment) fixture.ExtraEnvironment[key] = value;
+        return fixture;
+    }
+
     public static async Task<T> StartedAsync<T>(this T fixture) where T : GatewayFixture
     {
         try

@@ -69,6 +69,19 @@ public static partial class TemplateFiles
             if (!VariableTypes.All.Contains(v.Type)) Problem(MetadataFile, line, $"variable '{v.Name}' has unknown type '{v.Type}' ({string.Join(", ", VariableTypes.All)})");
         }
 
+        if (meta.Zns is { } zns)
+        {
+            var line = LineOf(metaText, "\"zns\"");
+            // A ZNS template is registered with Zalo, with its own parameter names: each must come from a variable.
+            if (string.IsNullOrWhiteSpace(zns.TemplateId) || !Regex.IsMatch(zns.TemplateId, "^[0-9]{1,20}$"))
+                Problem(MetadataFile, line, $"zns.templateId '{zns.TemplateId}' is not a ZNS template id (digits, as Zalo shows it)");
+            foreach (var (variable, parameter) in zns.Parameters ?? [])
+            {
+                if (variables.All(v => v.Name != variable)) Problem(MetadataFile, line, $"zns.parameters maps '{variable}', which is not a variable of this template");
+                if (!Regex.IsMatch(parameter ?? "", "^[A-Za-z_][A-Za-z0-9_]{0,39}$")) Problem(MetadataFile, line, $"zns.parameters: '{parameter}' is not a ZNS parameter name");
+            }
+        }
+
         var bodies = new List<TemplateTranslation>();
         var viVersion = 1;
         foreach (var (file, text) in files.Where(f => f.Key.EndsWith(".txt", StringComparison.Ordinal)).OrderBy(f => f.Key == "vi.txt" ? "" : f.Key, StringComparer.Ordinal))

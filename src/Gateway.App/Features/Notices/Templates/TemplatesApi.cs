@@ -14,7 +14,10 @@ namespace Gateway.App.Features.Notices.Templates;
 public static class TemplatesApi
 {
     public sealed record BodyRequest(string? Sms, string? Zalo);
-    public sealed record CreateTemplateRequest(string? Key, string? Title, string? Category, List<TemplateVariable>? Variables, Dictionary<string, BodyRequest>? Bodies);
+    /// <param name="Parameters">Template variable → ZNS parameter name, as registered with Zalo.</param>
+    public sealed record ZnsRequest(string? TemplateId, Dictionary<string, string>? Parameters);
+    public sealed record CreateTemplateRequest(string? Key, string? Title, string? Category, List<TemplateVariable>? Variables, Dictionary<string, BodyRequest>? Bodies,
+        ZnsRequest? Zns = null);
 
     public static IEndpointRouteBuilder MapTemplatesApi(this IEndpointRouteBuilder app)
     {
@@ -37,7 +40,8 @@ public static class TemplatesApi
             var key = body.Key?.Trim() ?? "";
             var files = new Dictionary<string, string>
             {
-                [TemplateFiles.MetadataFile] = System.Text.Json.JsonSerializer.Serialize(new { title = body.Title, category = body.Category, variables = body.Variables ?? [] }),
+                [TemplateFiles.MetadataFile] = System.Text.Json.JsonSerializer.Serialize(new { title = body.Title, category = body.Category, variables = body.Variables ?? [],
+                    zns = body.Zns is null ? null : new { templateId = body.Zns.TemplateId, parameters = body.Zns.Parameters } }),
             };
             foreach (var (language, b) in body.Bodies ?? [])
                 files[$"{language}.txt"] = BodyFile(b, language == Languages.Vietnamese ? null : official.Username);
