@@ -60,7 +60,7 @@ public sealed class ZnsFallbackTests(ITestOutputHelper output) : IAsyncLifetime
         {
             for (var i = 0; i < count; i++)
             {
-                var phone = $"+849{Random.Shared.Next(10_000_000, 99_999_999)}";
+                var phone = $"+8491{Random.Shared.Next(1_000_000, 9_999_999)}"; // 091: Vinaphone (not every 09x prefix is a network)
                 var r = await ResidentStore.GetOrCreateAsync(w.Connection, w.Tx, $"tel:{phone}", w.Now);
                 await ResidentStore.SetCommuneAsync(w.Connection, w.Tx, r.Id, GatewayTestHost.LienSon, w.Now);
                 phones.Add(phone);
@@ -89,26 +89,22 @@ public sealed class ZnsFallbackTests(ITestOutputHelper output) : IAsyncLifetime
     private static string Wire(string phone) => phone.TrimStart('+');
 
     [Fact]
-    public async Task Goes_by_ZNS_with_the_templates_parameters_and_falls_back_to_SMS_on_no_Zalo_account_and_on_quota_spent()
+    public async Task Goes_by_ZNS_with_the_templates_parameters_and_falls_back_to_SMS_for_a_phone_without_Zalo()
     {
-        var phones = await AddResidentsAsync(4);
+        var phones = await AddResidentsAsync(3);
         _zns.WithoutZaloAccount(phones[0]);
-        _zns.DailyQuota = 2;
-        _zns.RemainingQuota = 2;
 
         var b = await SendAsync();
 
         var rows = await _host.QueryAsync<(string Urn, string ChannelKey, string Status, string? Fallback)>(
             "SELECT urn, channel_key, status, fallback_reason FROM notice_deliveries WHERE broadcast_id = @Id", new { b.Id });
-        Assert.Equal(4, rows.Count);
-        Assert.Equal(4, rows.Select(r => r.Urn).Distinct().Count());
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(3, rows.Select(r => r.Urn).Distinct().Count());
         var byZns = rows.Where(r => r.ChannelKey == ZnsKey).ToList();
-        var bySms = rows.Where(r => r.ChannelKey == GatewayTestHost.Simulator).ToList();
         Assert.Equal(2, byZns.Count);
-        Assert.Equal(2, bySms.Count);
         Assert.All(byZns, r => Assert.Null(r.Fallback));
-        Assert.Contains(bySms, r => r.Urn == $"tel:{phones[0]}" && r.Fallback == "zns:-118");
-        Assert.Contains(bySms, r => r.Urn != $"tel:{phones[0]}" && r.Fallback is "zns:-144" or "parked:quota");
+        var bySms = Assert.Single(rows, r => r.ChannelKey == GatewayTestHost.Simulator);
+        Assert.Equal(($"tel:{phones[0]}", "zns:-118"), (bySms.Urn, bySms.Fallback));
         Assert.All(rows, r => Assert.Contains(r.Status, new[] { NoticeDeliveryStatus.Sent, NoticeDeliveryStatus.Delivered }));
 
         // ZNS carried exactly the residents whose rows say so: nobody got a ZNS and an SMS.
@@ -121,20 +117,51 @@ public sealed class ZnsFallbackTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal("Xã Liên Sơn", m.TemplateData["ten_xa"]);
             Assert.StartsWith("notice-", m.TrackingId);
         });
-        Assert.DoesNotContain(accepted, m => m.Phone == Wire(phones[0]));
-
-        // The quota is spent for the day: the channel says so until midnight in Vietnam.
-        var state = await _host.Get<ChannelStates>().BlockedAsync(ZnsKey);
-        Assert.NotNull(state);
-        Assert.Equal(ChannelStates.QuotaSpent, state!.Kind);
+        Assert.Null(await _host.Get<ChannelStates>().BlockedAsync(ZnsKey));
 
         var report = await _host.Get<BroadcastReport>().BuildAsync(b);
         var smsLine = Assert.Single(report.Lines, l => l.Channel == GatewayTestHost.Simulator);
-        Assert.Equal(2, smsLine.Recipients);
+        Assert.Equal(1, smsLine.Recipients);
         Assert.Equal(1, smsLine.FallbackReasons["zns:-118"]);
-        Assert.Equal(2, smsLine.FallbackReasons.Values.Sum());
         Assert.Equal(2, Assert.Single(report.Lines, l => l.Channel == ZnsKey).Sent);
         Assert.Contains("zns:-118=1", BroadcastReport.ToCsv(report));
+
+        // Zalo reports a ZNS delivery on the OA's webhook (user_received_message): it reaches the ZNS delivery row.
+        var first = accepted[0];
+        Assert.Equal(1, await _host.Get<Features.Webhooks.StatusWriter>().ApplyAsync(ZaloKey,
+            new Gateway.Channels.StatusUpdated(first.MsgId, Gateway.Channels.DeliveryStatus.Delivered, null, null), CancellationToken.None));
+        Assert.Equal(NoticeDeliveryStatus.Delivered, await _host.ScalarAsync<string>(
+            "SELECT status FROM notice_deliveries WHERE broadcast_id = @Id AND provider_message_id = @MsgId", new { b.Id, first.MsgId }));
+    }
+
+    [Fact]
+    public async Task Stops_ZNS_for_the_day_when_the_quota_is_spent_and_the_rest_go_by_SMS()
+    {
+        var phones = await AddResidentsAsync(4);
+        _zns.DailyQuota = 2;
+        _zns.RemainingQuota = 2;
+
+        var b = await SendAsync();
+
+        var rows = await _host.QueryAsync<(string Urn, string ChannelKey, string Status, string? Fallback)>(
+            "SELECT urn, channel_key, status, fallback_reason FROM notice_deliveries WHERE broadcast_id = @Id", new { b.Id });
+        Assert.Equal(4, rows.Select(r => r.Urn).Distinct().Count());
+        Assert.Equal(2, rows.Count(r => r.ChannelKey == ZnsKey));
+        var bySms = rows.Where(r => r.ChannelKey == GatewayTestHost.Simulator).ToList();
+        Assert.Equal(2, bySms.Count);
+        // Spent either as Zalo answered −144, or because the gateway already knew and did not ask.
+        Assert.All(bySms, r => Assert.Contains(r.Fallback, new[] { "zns:-144", "parked:quota" }));
+        Assert.Equal(2, _zns.Messages.Count);
+        Assert.Empty(_zns.Messages.Select(m => "+" + m.Phone).Intersect(bySms.Select(r => r.Urn[4..])));
+
+        // The quota is spent for the day: the channel says so until midnight in Vietnam, and a new notice skips ZNS.
+        var state = await _host.Get<ChannelStates>().BlockedAsync(ZnsKey);
+        Assert.Equal(ChannelStates.QuotaSpent, state!.Kind);
+        Assert.Equal(ChannelStates.NextVietnamMidnight(_host.Time.GetUtcNow()).ToUnixTimeMilliseconds(), state.Until);
+        var again = await SendAsync();
+        Assert.Equal(0, await _host.ScalarAsync<long>("SELECT COUNT(*) FROM notice_deliveries WHERE broadcast_id = @Id AND channel_key = @ZnsKey", new { again.Id, ZnsKey }));
+        Assert.Equal(2, _zns.Messages.Count);
+        Assert.Equal(4, phones.Count);
     }
 
     [Fact]

@@ -34,6 +34,8 @@ public sealed class TemplateFilesTests
         { "mtq.txt", "state: done\n[sms]\n{xa} {ngay}\n", "mtq.txt:1", "neither draft nor approved" },
         { "template.json", "{ \"title\": \"x\", \"variables\": [ { \"name\": \"xa\", \"type\": \"place\" } ] }", "template.json:1", "unknown type 'place'" },
         { "template.json", "{ \"title\": \"x\",\n  \"variables\": [ oops ] }", "template.json:2", "not valid JSON" },
+        { "template.json", "{ \"title\": \"x\", \"variables\": [ { \"name\": \"xa\", \"type\": \"commune\" } ],\n \"zns\": { \"templateId\": \"abc\" } }", "template.json:2", "is not a ZNS template id" },
+        { "template.json", "{ \"title\": \"x\", \"variables\": [ { \"name\": \"xa\", \"type\": \"commune\" } ],\n \"zns\": { \"templateId\": \"231456\", \"parameters\": { \"gio\": \"gio\" } } }", "template.json:2", "maps 'gio', which is not a variable" },
     };
 
     [Theory]
