@@ -8,8 +8,9 @@ public sealed record ConversationDto(
     Guid Id, string TrackingCode, string? CommuneCode, string ProvinceCode, string Status, string Channel,
     string Resident, DateTimeOffset CreatedAt, DateTimeOffset LastMessageAt, IReadOnlyList<MessageDto>? Messages = null);
 
+/// <param name="ErrorMessage">The provider's reason for a failed send (e.g. eSMS 146: the text is not a registered brandname template).</param>
 public sealed record MessageDto(Guid Id, string Direction, string Kind, string Text, string Status, string? Author,
-    string? ErrorCode, DateTimeOffset CreatedAt);
+    string? ErrorCode, DateTimeOffset CreatedAt, string? ErrorMessage = null);
 
 /// <summary>Row shapes as read by Dapper (snake_case columns aliased to these names).</summary>
 public sealed class ConversationRow
@@ -42,10 +43,12 @@ public sealed class MessageRow
     public string Status { get; init; } = "";
     public string? Author { get; init; }
     public string? ErrorCode { get; init; }
+    public string? ErrorMessage { get; init; }
     public long CreatedAt { get; init; }
 
-    public MessageDto ToDto() => new(Guid.Parse(Id), Direction, Kind, Text, Status, Author, ErrorCode, TimeExtensions.FromMs(CreatedAt));
+    public MessageDto ToDto() => new(Guid.Parse(Id), Direction, Kind, Text, Status, Author, ErrorCode, TimeExtensions.FromMs(CreatedAt),
+        Status is "failed" or "unknown" ? ErrorMessage : null);
 
     public const string Columns =
-        "id AS Id, direction AS Direction, kind AS Kind, text AS Text, status AS Status, author AS Author, error_code AS ErrorCode, created_at AS CreatedAt";
+        "id AS Id, direction AS Direction, kind AS Kind, text AS Text, status AS Status, author AS Author, error_code AS ErrorCode, error_message AS ErrorMessage, created_at AS CreatedAt";
 }

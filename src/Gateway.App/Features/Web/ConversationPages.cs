@@ -110,7 +110,7 @@ public static class ConversationPages
             var kind = m.Direction == "out" ? Labels.MessageKind(m.Kind) : "Người dân";
             var who = m.Author is null ? Raw.Empty : H($" ({m.Author})");
             var badge = m.Direction == "out"
-                ? H($" · <span class=\"b {(m.Status == "failed" ? "failed" : "")}\">{Labels.MessageStatus(m.Direction, m.Status)}{(m.ErrorCode is null ? "" : " " + m.ErrorCode)}</span>")
+                ? H($" · <span class=\"b {(m.Status is "failed" or "unknown" ? "failed" : "")}\">{Labels.MessageStatus(m.Direction, m.Status)}{(m.ErrorCode is null ? "" : " " + m.ErrorCode)}</span>{(m.Status is "failed" or "unknown" && m.ErrorMessage is { } why ? H($" <span class=m>{why}</span>") : Raw.Empty)}")
                 : Raw.Empty;
             var last = i == messages.Count - 1 ? new Raw(" id=last") : Raw.Empty;
             return H($"<li class={(m.Direction == "out" ? "out" : "in")}{last}><p>{m.Text}</p><span class=m>{kind}{who} · {Time(m.CreatedAt)}{badge}</span></li>");
