@@ -30,10 +30,10 @@ public static class WebPages
     public static IEndpointRouteBuilder MapWebPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => SeeOther("/inbox")).ExcludeFromDescription();
-        app.MapLoginPages();
+        Auth.LoginPages.MapLoginPages(app);
         app.MapInboxPage();
         app.MapConversationPages();
-        app.MapSimulatorPage();
+        Simulator.SimulatorPage.MapSimulatorPage(app);
         return app;
     }
 

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Gateway.App.Features.Channels;
+using Gateway.App.Features.Web;
 using Gateway.App.Features.Webhooks;
 using Gateway.Channels;
 using Gateway.Channels.Text;
 using static Gateway.App.Features.Web.Html;
 
-namespace Gateway.App.Features.Web;
+namespace Gateway.App.Features.Simulator;
 
 /// <summary>
 /// <c>GET /simulator</c>: a resident's phone on the embedded default. Type a text, send it (<c>POST /simulator/send</c>,

@@ -1,8 +1,8 @@
 using Gateway.App.Features.Audit;
-using Gateway.App.Features.Auth;
+using Gateway.App.Features.Web;
 using static Gateway.App.Features.Web.Html;
 
-namespace Gateway.App.Features.Web;
+namespace Gateway.App.Features.Auth;
 
 /// <summary><c>GET/POST /login</c> and <c>POST /logout</c>: the session token lives in the <c>gw_session</c> cookie.</summary>
 public static class LoginPages
