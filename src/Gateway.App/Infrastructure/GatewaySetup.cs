@@ -63,7 +63,8 @@ public static class GatewaySetup
         services.AddHostedService<InterruptedSendReconciler>();
         services.AddSingleton<OutboundSender>();
         services.AddOutboundPacing();
-        services.AddSingleton<InboxQueries>();
+        services.AddInbox();
+        services.AddSingleton<Features.Simulator.SimulatorThread>();
         services.AddSingleton<AuditLog>();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddSingleton<DemoSeeder>();

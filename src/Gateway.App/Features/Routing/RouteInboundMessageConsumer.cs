@@ -1,3 +1,4 @@
+using Gateway.App.Features.Inbox;
 using Gateway.App.Features.Messages;
 using System.Data.Common;
 using Dapper;
@@ -196,9 +197,9 @@ public sealed class RouteInboundMessageConsumer(
 
     private static async Task DeliverToInboxAsync(RoutingStep step, Resident resident, string? communeCode, string provinceCode, IReadOnlyList<Guid> messageIds)
     {
-        var conversation = await Conversations.FindOrOpenAsync(step.Connection, step.Tx, resident, communeCode, provinceCode, step.Message.ChannelKey, step.Now);
+        var conversation = await ConversationStore.FindOrOpenAsync(step.Connection, step.Tx, resident, communeCode, provinceCode, step.Message.ChannelKey, step.Now);
         foreach (var id in messageIds)
-            await Conversations.AttachAsync(step.Connection, step.Tx, id, conversation.Id, step.Now);
+            await ConversationStore.AttachAsync(step.Connection, step.Tx, id, conversation.Id, step.Now);
         if (conversation.IsNew)
         {
             var inboxName = communeCode is null ? "Tỉnh" : "UBND xã";

@@ -22,7 +22,7 @@ public static class SimulatorPage
 
     public static IEndpointRouteBuilder MapSimulatorPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/simulator", async (string? phone, HttpContext http, ChannelCatalog channels, WebQueries web) =>
+        app.MapGet("/simulator", async (string? phone, HttpContext http, ChannelCatalog channels, SimulatorThread web) =>
         {
             var channel = Simulator(channels);
             if (channel is null) return Results.NotFound();
@@ -33,7 +33,7 @@ public static class SimulatorPage
             return Render(page, phone, e164, await ThreadAsync(web, channel, e164), null);
         }).AllowAnonymous().ExcludeFromDescription();
 
-        app.MapGet("/simulator/thread", async (string? phone, HttpContext http, ChannelCatalog channels, WebQueries web) =>
+        app.MapGet("/simulator/thread", async (string? phone, HttpContext http, ChannelCatalog channels, SimulatorThread web) =>
         {
             var channel = Simulator(channels);
             if (channel is null) return Results.NotFound();
@@ -47,7 +47,7 @@ public static class SimulatorPage
             return Results.Content(fragment, "text/html; charset=utf-8");
         }).AllowAnonymous().ExcludeFromDescription();
 
-        app.MapPost("/simulator/send", async (HttpContext http, ChannelCatalog channels, InboundWriter writer, WebQueries web, CancellationToken ct) =>
+        app.MapPost("/simulator/send", async (HttpContext http, ChannelCatalog channels, InboundWriter writer, SimulatorThread web, CancellationToken ct) =>
         {
             var channel = Simulator(channels);
             if (channel is null) return Results.NotFound();
@@ -80,7 +80,7 @@ public static class SimulatorPage
 
     private static ChannelInstance? Simulator(ChannelCatalog channels) => channels.All.FirstOrDefault(c => c.Type == ChannelTypes.Simulator);
 
-    private static async Task<Raw> ThreadAsync(WebQueries web, ChannelInstance channel, string e164)
+    private static async Task<Raw> ThreadAsync(SimulatorThread web, ChannelInstance channel, string e164)
     {
         var messages = await web.ThreadAsync(channel.Key, Urn.Phone(e164).ToString(), ThreadLength);
         if (messages.Count == 0) return H($"<li class=m>Chưa có tin nhắn. Hãy gửi một câu hỏi cho xã.</li>");

@@ -23,17 +23,12 @@ public static class WebPages
             o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
             o.SuppressXFrameOptionsHeader = true; // HtmlResult sends DENY itself
         });
-        services.AddSingleton<WebQueries>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapWebPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => SeeOther("/inbox")).ExcludeFromDescription();
-        Auth.LoginPages.MapLoginPages(app);
-        app.MapInboxPage();
-        app.MapConversationPages();
-        Simulator.SimulatorPage.MapSimulatorPage(app);
         return app;
     }
 

@@ -2,10 +2,10 @@ using Gateway.App.Features.Audit;
 using Gateway.App.Features.Auth;
 using Gateway.App.Features.Channels;
 using Gateway.App.Features.Directory;
-using Gateway.App.Features.Inbox;
+using Gateway.App.Features.Web;
 using static Gateway.App.Features.Web.Html;
 
-namespace Gateway.App.Features.Web;
+namespace Gateway.App.Features.Inbox.List;
 
 /// <summary>
 /// <c>GET /inbox</c>: a commune officer sees their commune's conversations; a province officer sees the whole
@@ -19,11 +19,11 @@ public static class InboxPage
     public static IEndpointRouteBuilder MapInboxPage(this IEndpointRouteBuilder app)
     {
         app.MapGet("/inbox", async (string? status, string? commune, int? page, HttpContext http,
-            InboxQueries queries, WebQueries web, CommuneDirectory directory, ChannelCatalog channels, AuditLog audit) =>
+            ConversationStore store, ConversationAccess access, CommuneDirectory directory, ChannelCatalog channels) =>
         {
             var view = new WebPage(http);
             var official = view.Official!;
-            status = status is not null && InboxQueries.Statuses.Contains(status) ? status : null;
+            status = status is not null && ConversationStatus.All.Contains(status) ? status : null;
             commune = string.IsNullOrWhiteSpace(commune) ? null : commune.Trim();
             var p = Math.Clamp(page ?? 1, 1, 10_000);
 
@@ -32,28 +32,24 @@ public static class InboxPage
             if (!official.IsProvince)
             {
                 commune = null;
-                rows = await queries.ListAsync(official.CommuneCode, null, status, p, PageSize);
+                rows = await store.ListAsync(official.CommuneCode, null, status, p, PageSize);
                 inboxName = directory.FindCommune(official.CommuneCode ?? "")?.Name ?? official.DisplayName;
             }
             else if (commune is null)
             {
-                rows = await queries.ListProvinceAsync(official.ProvinceCode, status, p, PageSize);
+                rows = await store.ListProvinceAsync(official.ProvinceCode, status, p, PageSize);
                 inboxName = directory.FindProvince(official.ProvinceCode)?.FullName ?? official.DisplayName;
             }
             else if (commune == Triage)
             {
-                rows = await queries.ListAsync(null, official.ProvinceCode, status, p, PageSize);
+                rows = await store.ListAsync(null, official.ProvinceCode, status, p, PageSize);
                 inboxName = "Hộp phân loại (chưa rõ xã)";
             }
             else
             {
-                var known = directory.FindCommune(commune);
-                if (known is null || !official.CanAccess(known.Code, known.ProvinceCode))
-                {
-                    await audit.WriteAsync(official.Username, "inbox.list", $"commune:{commune}", "denied");
+                if (await access.CommuneInboxAsync(official, commune) is not { } known)
                     return view.Render("Không có quyền", H($"<p class=e>Xã này không thuộc tỉnh của bạn. <a href=/inbox>Về hộp thư</a></p>"), StatusCodes.Status403Forbidden);
-                }
-                rows = await queries.ListAsync(known.Code, null, status, p, PageSize);
+                rows = await store.ListAsync(known.Code, null, status, p, PageSize);
                 inboxName = known.Name;
             }
 
@@ -72,7 +68,7 @@ public static class InboxPage
             var filter = Raw.Empty;
             if (official.IsProvince)
             {
-                var counts = await web.CountsByCommuneAsync(official.ProvinceCode);
+                var counts = await store.CountsByCommuneAsync(official.ProvinceCode);
                 var triage = counts.FirstOrDefault(x => x.CommuneCode is null);
                 var options = counts.Where(x => x.CommuneCode is not null)
                     .Select(x => (Code: x.CommuneCode!, Name: directory.FindCommune(x.CommuneCode!)?.Name ?? x.CommuneCode!, x.OpenCount, x.Total))

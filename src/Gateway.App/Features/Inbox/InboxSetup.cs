@@ -1,0 +1,32 @@
+using Gateway.App.Features.Inbox.List;
+using Gateway.App.Features.Inbox.Reply;
+using Gateway.App.Features.Inbox.Status;
+using Gateway.App.Features.Inbox.Thread;
+
+namespace Gateway.App.Features.Inbox;
+
+/// <summary>The commune inbox: conversations, their access check, and each use case's API and page.</summary>
+public static class InboxSetup
+{
+    public static IServiceCollection AddInbox(this IServiceCollection services)
+    {
+        services.AddSingleton<ConversationStore>();
+        services.AddSingleton<ConversationAccess>();
+        services.AddSingleton<SendReply>();
+        services.AddSingleton<ChangeStatus>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapInbox(this IEndpointRouteBuilder app)
+    {
+        app.MapListConversationsApi();
+        app.MapReadConversationApi();
+        app.MapReplyApi();
+        app.MapStatusApi();
+        app.MapInboxPage();
+        app.MapConversationPage();
+        app.MapReplyPage();
+        app.MapStatusPage();
+        return app;
+    }
+}
