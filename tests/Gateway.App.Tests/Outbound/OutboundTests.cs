@@ -218,7 +218,10 @@ public sealed class OutboundTests(ITestOutputHelper output) : IAsyncLifetime
     }
 }
 
-/// <summary>A send interrupted by a stop is not re-sent blindly: the provider may already have it.</summary>
+/// <summary>
+/// A send interrupted by a stop is not re-sent blindly: the provider may already have it. It stays unknown until
+/// someone asks the provider (the reconciler, for Twilio: InterruptedSendReconcilerTests).
+/// </summary>
 public sealed class InterruptedSendTests(ITestOutputHelper output)
 {
     [Fact]

@@ -10,7 +10,9 @@ public static class InboxSetup
 {
     public static IServiceCollection AddInbox(this IServiceCollection services)
     {
+        services.AddSingleton<Deadlines.ConversationDeadlines>();
         services.AddSingleton<ConversationStore>();
+        services.AddSingleton<ConversationEvents>();
         services.AddSingleton<ConversationAccess>();
         services.AddSingleton<SendReply>();
         services.AddSingleton<ChangeStatus>();

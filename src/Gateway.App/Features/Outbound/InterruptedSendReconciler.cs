@@ -25,7 +25,8 @@ public sealed class InterruptedSendReconciler(
 
     protected override TimeSpan Interval => options.Value.ReconcileInterval;
 
-    protected override Task RunOnceAsync(bool first, CancellationToken ct) => PassAsync(ct);
+    // Not at the very start: the sweepers settle what the last process left first; the next pass asks.
+    protected override Task RunOnceAsync(bool first, CancellationToken ct) => first ? Task.CompletedTask : PassAsync(ct);
 
     /// <returns>How many sends were settled (found or queued again).</returns>
     public async Task<int> PassAsync(CancellationToken ct)

@@ -12,7 +12,7 @@ namespace Gateway.App.Features.Routing;
 /// Messages whose sender never named a commune are not dropped: after <see cref="RoutingOptions.HoldTimeout"/>
 /// they go to the province triage inbox, where a province officer can answer or forward them.
 /// </summary>
-public sealed class HeldMessageEscalator(Db db, DbWriter writer, TimeProvider time, IOptions<RoutingOptions> options, ILogger<HeldMessageEscalator> logger)
+public sealed class HeldMessageEscalator(Db db, DbWriter writer, Inbox.ConversationStore conversations, TimeProvider time, IOptions<RoutingOptions> options, ILogger<HeldMessageEscalator> logger)
     : PeriodicWork(time, logger)
 {
     protected override TimeSpan Interval => options.Value.EscalationInterval;
@@ -43,7 +43,7 @@ public sealed class HeldMessageEscalator(Db db, DbWriter writer, TimeProvider ti
                     new { urn = group.Key, cutoff }, w.Tx)).Select(Guid.Parse).ToList();
                 if (stillHeld.Count == 0) return 0;
                 var resident = await ResidentStore.GetOrCreateAsync(w.Connection, w.Tx, group.Key, w.Now);
-                var step = new RouteInboundMessageConsumer.RoutingStep(w, group.First());
+                var step = new RouteInboundMessageConsumer.RoutingStep(w, group.First(), conversations);
                 await RouteInboundMessageConsumer.DeliverHeldToTriageAsync(step, resident, options.Value.TriageProvince, stillHeld);
                 return stillHeld.Count;
             }, ct: ct);

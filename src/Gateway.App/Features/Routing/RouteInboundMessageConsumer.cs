@@ -24,7 +24,7 @@ namespace Gateway.App.Features.Routing;
 /// </summary>
 public sealed class RouteInboundMessageConsumer(
     Db db, TimeProvider time, ChannelCatalog channels, CommuneDirectory directory,
-    DbWriter writer, TemplateStore templates, ILogger<RouteInboundMessageConsumer> logger) : IConsumer<Batch<InboundMessageReceived>>
+    DbWriter writer, TemplateStore templates, ConversationStore conversations, ILogger<RouteInboundMessageConsumer> logger) : IConsumer<Batch<InboundMessageReceived>>
 {
     /// <summary>
     /// Routes a batch in one transaction (one commit for up to 64 messages: on SQLite a commit per message
@@ -66,7 +66,7 @@ public sealed class RouteInboundMessageConsumer(
         var message = await connection.QuerySingleAsync<InboundRow>(
             "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, status AS Status FROM messages WHERE id = @Id",
             new { Id = messageId.ToString() }, tx);
-        var step = new RoutingStep(w, message);
+        var step = new RoutingStep(w, message, conversations);
         var resident = await ResidentStore.GetOrCreateAsync(connection, tx, message.Urn, now);
         await ResidentStore.TouchInboundAsync(connection, tx, message.Urn, now);
         await RouteAsync(step, resident);
@@ -197,7 +197,7 @@ public sealed class RouteInboundMessageConsumer(
 
     private static async Task DeliverToInboxAsync(RoutingStep step, Resident resident, string? communeCode, string provinceCode, IReadOnlyList<Guid> messageIds)
     {
-        var conversation = await ConversationStore.FindOrOpenAsync(step.Connection, step.Tx, resident, communeCode, provinceCode, step.Message.ChannelKey, step.Now);
+        var conversation = await step.Conversations.FindOrOpenAsync(step.Connection, step.Tx, resident, communeCode, provinceCode, step.Message.ChannelKey, step.Now);
         foreach (var id in messageIds)
             await ConversationStore.AttachAsync(step.Connection, step.Tx, id, conversation.Id, step.Now);
         if (conversation.IsNew)
@@ -220,7 +220,8 @@ public sealed class RouteInboundMessageConsumer(
     }
 
     /// <summary>One routing decision's transaction, the message it is about, and what to publish after commit.</summary>
-    internal sealed record RoutingStep(WriteTransaction Write, InboundRow Message)
+    /// <param name="Conversations">The inbox's store: routing opens and attaches through it, never by itself.</param>
+    internal sealed record RoutingStep(WriteTransaction Write, InboundRow Message, ConversationStore Conversations)
     {
         public DbConnection Connection => Write.Connection;
         public DbTransaction Tx => Write.Tx;

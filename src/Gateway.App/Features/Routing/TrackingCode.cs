@@ -17,4 +17,13 @@ public static class TrackingCode
             code[i] = i == 4 ? '-' : Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
         return new string(code);
     }
+
+    /// <summary>As someone types it (any case, with or without the dash or spaces) → the stored form, or null when it cannot be one.</summary>
+    public static string? Normalize(string? typed)
+    {
+        if (typed is null) return null;
+        var plain = new string(typed.Trim().ToUpperInvariant().Where(c => c != '-' && c != ' ').ToArray());
+        if (plain.Length != 8 || plain.Any(c => !Alphabet.Contains(c))) return null;
+        return plain[..4] + "-" + plain[4..];
+    }
 }

@@ -12,7 +12,7 @@ public sealed class ChangeStatus(ConversationStore store, AuditLog audit)
     public async Task<Outcome> ChangeAsync(ConversationRow row, string? status, string actor)
     {
         if (!IsStatus(status)) return Outcome.UnknownStatus;
-        if (await store.SetStatusAsync(row, status!) == ConversationStore.StatusChange.NewerOpenConversation)
+        if (await store.SetStatusAsync(row, status!, actor) == ConversationStore.StatusChange.NewerOpenConversation)
             return Outcome.NewerOpenConversation;
         await audit.WriteAsync(actor, "conversation.status", $"conversation:{row.Id}", "ok", status);
         return Outcome.Changed;
