@@ -17,7 +17,12 @@ public sealed class ConversationAccess(ConversationStore store, AuditLog audit, 
     public async Task<ConversationRow?> LoadAsync(Guid id, Official official, string action, string? detail = null)
     {
         var row = await store.FindAsync(id);
-        if (row is not null && official.CanAccess(row.CommuneCode, row.ProvinceCode)) return row;
+        if (row is not null && official.CanAccess(row.CommuneCode, row.ProvinceCode))
+        {
+            // Reading residents' messages is personal data: every view is in the audit log, not only refusals.
+            if (action == "conversation.read") await audit.WriteAsync(official.Username, action, $"conversation:{id}", "ok");
+            return row;
+        }
         if (row is not null) await audit.WriteAsync(official.Username, action, $"conversation:{id}", "denied", detail);
         return null;
     }

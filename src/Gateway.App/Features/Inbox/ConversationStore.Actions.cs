@@ -58,32 +58,18 @@ public sealed partial class ConversationStore
         await ConversationEvents.AddAsync(c, tx, row.Id, actor, ConversationEvents.Return, instruction, now);
     });
 
-    public enum TransferOutcome { Transferred, ResidentHasOpenConversationThere }
-
     /// <summary>
-    /// Moves the conversation to another commune of the province (unassigned, same tracking code); the caller tells
-    /// the resident in the same transaction through <paramref name="tellResident"/>.
+    /// Moves the conversation to another commune of the province (unassigned, same tracking code), inside the caller's
+    /// transaction so the message telling the resident commits with it. The unique open key refuses it (a database
+    /// exception) when the resident already has an open conversation with that commune.
     /// </summary>
-    public async Task<TransferOutcome> TransferAsync(ConversationRow row, string communeCode, string? note, string actor,
-        Func<DbConnection, DbTransaction, long, Task> tellResident)
+    public static async Task TransferAsync(DbConnection c, DbTransaction tx, ConversationRow row, string communeCode, string? note, string actor, long now)
     {
-        try
-        {
-            await WriteAsync(async (c, tx, now) =>
-            {
-                var openKey = row.Status == ConversationStatus.Resolved ? null : OpenKey(row.ResidentId, communeCode, row.ProvinceCode);
-                await c.ExecuteAsync(
-                    "UPDATE conversations SET commune_code = @communeCode, open_key = @openKey, assigned_to = NULL, escalated_at = NULL, escalation_reason = NULL, updated_at = @now WHERE id = @Id",
-                    new { communeCode, openKey, now, row.Id }, tx);
-                await ConversationEvents.AddAsync(c, tx, row.Id, actor, ConversationEvents.Transfer, $"{row.CommuneCode ?? "triage"} → {communeCode}{(note is null ? "" : ": " + note)}", now);
-                await tellResident(c, tx, now);
-            });
-            return TransferOutcome.Transferred;
-        }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Microsoft.Data.SqlClient.SqlException)
-        {
-            return TransferOutcome.ResidentHasOpenConversationThere; // the unique open_key
-        }
+        var openKey = row.Status == ConversationStatus.Resolved ? null : OpenKey(row.ResidentId, communeCode, row.ProvinceCode);
+        await c.ExecuteAsync(
+            "UPDATE conversations SET commune_code = @communeCode, open_key = @openKey, assigned_to = NULL, escalated_at = NULL, escalation_reason = NULL, updated_at = @now WHERE id = @Id",
+            new { communeCode, openKey, now, row.Id }, tx);
+        await ConversationEvents.AddAsync(c, tx, row.Id, actor, ConversationEvents.Transfer, $"{row.CommuneCode ?? "triage"} → {communeCode}{(note is null ? "" : ": " + note)}", now);
     }
 
     /// <summary>The official has seen the conversation up to now: it is no longer unread for them.</summary>

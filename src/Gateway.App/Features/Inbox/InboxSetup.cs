@@ -1,3 +1,5 @@
+using Gateway.App.Features.Inbox.Actions;
+using Gateway.App.Features.Inbox.Canned;
 using Gateway.App.Features.Inbox.List;
 using Gateway.App.Features.Inbox.Reply;
 using Gateway.App.Features.Inbox.Status;
@@ -16,6 +18,9 @@ public static class InboxSetup
         services.AddSingleton<ConversationAccess>();
         services.AddSingleton<SendReply>();
         services.AddSingleton<ChangeStatus>();
+        services.AddSingleton<Actions.ConversationActions>();
+        services.AddSingleton<Canned.CannedReplyStore>();
+        services.AddSingleton<List.ResidentLanguages>();
         return services;
     }
 
@@ -25,10 +30,13 @@ public static class InboxSetup
         app.MapReadConversationApi();
         app.MapReplyApi();
         app.MapStatusApi();
+        app.MapActionsApi();
+        app.MapCannedRepliesApi();
         app.MapInboxPage();
         app.MapConversationPage();
         app.MapReplyPage();
         app.MapStatusPage();
+        app.MapActionsPage();
         return app;
     }
 }

@@ -18,12 +18,13 @@ public static class InboxPage
 
     public static IEndpointRouteBuilder MapInboxPage(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/inbox", async (string? status, string? commune, int? page, HttpContext http,
-            ConversationStore store, ConversationAccess access, CommuneDirectory directory, ChannelCatalog channels) =>
+        app.MapGet("/inbox", async (string? status, string? commune, int? page, string? q, HttpContext http,
+            ConversationStore store, ConversationAccess access, CommuneDirectory directory, ChannelCatalog channels, TimeProvider time, ResidentLanguages residents) =>
         {
             var view = new WebPage(http);
             var official = view.Official!;
-            status = status is not null && ConversationStatus.All.Contains(status) ? status : null;
+            status = InboxTabs.IsTab(status) ? status : null; // "status" is the tab: a status, or overdue / mine / unassigned / escalated
+            q = string.IsNullOrWhiteSpace(q) ? null : q.Trim()[..Math.Min(q.Trim().Length, 100)];
             commune = string.IsNullOrWhiteSpace(commune) ? null : commune.Trim();
             var p = Math.Clamp(page ?? 1, 1, 10_000);
 
@@ -32,38 +33,40 @@ public static class InboxPage
             if (!official.IsProvince)
             {
                 commune = null;
-                rows = await store.ListAsync(official.CommuneCode, null, status, p, PageSize);
+                rows = await store.ListAsync(new InboxQuery(official.ProvinceCode, official.CommuneCode, false, status, q, official.Username, p, PageSize));
                 inboxName = directory.FindCommune(official.CommuneCode ?? "")?.Name ?? official.DisplayName;
             }
             else if (commune is null)
             {
-                rows = await store.ListProvinceAsync(official.ProvinceCode, status, p, PageSize);
+                rows = await store.ListAsync(new InboxQuery(official.ProvinceCode, null, false, status, q, official.Username, p, PageSize));
                 inboxName = directory.FindProvince(official.ProvinceCode)?.FullName ?? official.DisplayName;
             }
             else if (commune == Triage)
             {
-                rows = await store.ListAsync(null, official.ProvinceCode, status, p, PageSize);
+                rows = await store.ListAsync(new InboxQuery(official.ProvinceCode, null, true, status, q, official.Username, p, PageSize));
                 inboxName = "Hộp phân loại (chưa rõ xã)";
             }
             else
             {
                 if (await access.CommuneInboxAsync(official, commune) is not { } known)
                     return view.Render("Không có quyền", H($"<p class=e>Xã này không thuộc tỉnh của bạn. <a href=/inbox>Về hộp thư</a></p>"), StatusCodes.Status403Forbidden);
-                rows = await store.ListAsync(known.Code, null, status, p, PageSize);
+                rows = await store.ListAsync(new InboxQuery(official.ProvinceCode, known.Code, false, status, q, official.Username, p, PageSize));
                 inboxName = known.Name;
             }
 
             string Link(string? s, string? c, int pg)
             {
-                var q = new List<string>();
-                if (s is not null) q.Add("status=" + Q(s));
-                if (c is not null) q.Add("commune=" + Q(c));
-                if (pg > 1) q.Add("page=" + pg);
-                return "/inbox" + (q.Count == 0 ? "" : "?" + string.Join("&", q));
+                var qs = new List<string>();
+                if (s is not null) qs.Add("status=" + Q(s));
+                if (c is not null) qs.Add("commune=" + Q(c));
+                if (q is not null) qs.Add("q=" + Q(q));
+                if (pg > 1) qs.Add("page=" + pg);
+                return "/inbox" + (qs.Count == 0 ? "" : "?" + string.Join("&", qs));
             }
 
-            var tabs = Join(new string?[] { null, ConversationStatus.Open, ConversationStatus.Pending, ConversationStatus.Resolved }.Select(s =>
-                H($"<a href=\"{Link(s, commune, 1)}\"{(s == status ? new Raw(" class=on aria-current=page") : Raw.Empty)}>{(s is null ? "Tất cả" : Labels.ConversationStatus(s))}</a>")));
+            var tabs = Join(InboxTabs.All.Prepend(null).Select(s =>
+                H($"<a href=\"{Link(s, commune, 1)}\"{(s == status ? new Raw(" class=on aria-current=page") : Raw.Empty)}>{InboxTabs.Label(s)}</a>")));
+            var search = H($"<form method=get action=/inbox class=row role=search>{(status is null ? Raw.Empty : H($"<input type=hidden name=status value=\"{status}\">"))}{(commune is null ? Raw.Empty : H($"<input type=hidden name=commune value=\"{commune}\">"))}<input name=q value=\"{q ?? ""}\" placeholder=\"Mã theo dõi, số điện thoại hoặc nội dung\" aria-label=\"Tìm\" class=w><button class=s>Tìm</button></form>");
 
             var filter = Raw.Empty;
             if (official.IsProvince)
@@ -87,18 +90,25 @@ public static class InboxPage
                 filter = H($"<form method=get action=/inbox class=row>{(status is null ? Raw.Empty : H($"<input type=hidden name=status value=\"{status}\">"))}<label for=cm class=m>Xã</label><select id=cm name=commune>{Join(list)}</select><button class=s>Lọc</button></form>");
             }
 
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var languages = official.IsProvince ? await residents.LanguagesAsync(rows.Select(r => r.ResidentId).Distinct().ToArray()) : new Dictionary<string, string?>();
             var items = rows.Select(r =>
             {
                 var dto = r.ToDto();
                 var where = official.IsProvince ? (r.CommuneCode is null ? "Hộp phân loại" : directory.FindCommune(r.CommuneCode)?.Name ?? r.CommuneCode) + " · " : "";
-                return H($"<li><a href=\"/conversations/{dto.Id}\"><b>{r.TrackingCode}</b> <span class=\"b {r.Status}\">{Labels.ConversationStatus(r.Status)}</span><br><span class=m>{dto.Resident} · {ChannelLabel(channels, r.ChannelKey)} · {where}{Time(r.LastMessageAt)}</span></a></li>");
+                // Language is sensitive (ethnicity): only province officers see it in lists.
+                var language = languages.GetValueOrDefault(r.ResidentId) is { } l ? $"{Languages.Default.Find(l)?.Name ?? l} · " : "";
+                var unread = r.IsUnread ? H($"<span class=\"b open\" title=\"Chưa đọc\">mới</span> ") : Raw.Empty;
+                var overdue = r.IsOverdue(now) ? H($" <span class=\"b failed\">Quá hạn</span>") : Raw.Empty;
+                var due = r.FirstReplyAt is null && r.FirstReplyDue is { } fr ? $" · hạn trả lời {Time(fr)}" : r.Status != ConversationStatus.Resolved && r.ResolveDue is { } rd ? $" · hạn giải quyết {Time(rd)}" : "";
+                return H($"<li{(r.IsUnread ? new Raw(" class=unread") : Raw.Empty)}><a href=\"/conversations/{dto.Id}\">{unread}<b>{r.TrackingCode}</b> <span class=\"b {r.Status}\">{Labels.ConversationStatus(r.Status)}</span>{overdue} <span class=m>{ConversationCategory.Label(r.Category)}{(r.AssignedTo is null ? "" : " · " + r.AssignedTo)}</span><br><span class=m>{dto.Resident} · {language}{ChannelLabel(channels, r.ChannelKey)} · {where}từ {Time(r.CreatedAt)}{due}</span></a></li>");
             }).ToList();
             var list2 = items.Count == 0
                 ? H($"<p class=c>{(p > 1 ? "Không còn hội thoại nào." : "Chưa có hội thoại nào.")}</p>")
                 : H($"<ul class=l id=conversations>{Join(items)}</ul>");
             var pager = H($"<p>{(p > 1 ? H($"<a href=\"{Link(status, commune, p - 1)}\">← Trang trước</a> ") : Raw.Empty)}{(rows.Count == PageSize ? H($"<a href=\"{Link(status, commune, p + 1)}\">Trang sau →</a>") : Raw.Empty)}</p>");
 
-            return view.Render("Hộp thư", H($"<h1>Hộp thư: {inboxName}</h1>{filter}<nav>{tabs}</nav>{list2}{pager}<p class=m>Mới nhất ở trên. <a href=\"{Link(status, commune, p)}\">Tải lại</a></p>"));
+            return view.Render("Hộp thư", H($"<h1>Hộp thư: {inboxName}</h1>{filter}<nav>{tabs}</nav>{search}{list2}{pager}<p class=m>Mới nhất ở trên. <a href=\"{Link(status, commune, p)}\">Tải lại</a></p>"));
         }).RequireAuthorization().ExcludeFromDescription();
         return app;
     }

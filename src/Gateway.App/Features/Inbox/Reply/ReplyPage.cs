@@ -23,6 +23,8 @@ public static class ReplyPage
                 return await ConversationPage.RenderAsync(page, d, row, text, key, "Biểu mẫu đã hết hạn. Kiểm tra lại rồi bấm Gửi lần nữa.", null, StatusCodes.Status400BadRequest);
             if (form!["do"] == "preview")
                 return await ConversationPage.RenderAsync(page, d, row, text, key, null, null);
+            if (form["do"] == "unaccent")
+                return await ConversationPage.RenderAsync(page, d, row, Gateway.Channels.Text.SmsEncoding.Unaccented(text), key, null, "Đã bỏ dấu: kiểm tra rồi bấm Gửi.");
             if (text.Length == 0)
                 return await ConversationPage.RenderAsync(page, d, row, text, key, "Nội dung trả lời đang trống.", null, StatusCodes.Status400BadRequest);
             if (text.Length > SendReply.MaxLength)

@@ -7,12 +7,16 @@ public static class ReadConversationApi
 {
     public static IEndpointRouteBuilder MapReadConversationApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/conversations/{id:guid}", async (Guid id, HttpContext http, ConversationAccess access, ConversationStore store) =>
+        app.MapGet("/api/conversations/{id:guid}", async (Guid id, HttpContext http, ConversationAccess access, ConversationStore store,
+            ConversationEvents events, TimeProvider time) =>
         {
-            var (row, denied) = await access.ForApiAsync(id, Official.From(http.User)!, "conversation.read");
+            var official = Official.From(http.User)!;
+            var (row, denied) = await access.ForApiAsync(id, official, "conversation.read");
             if (row is null) return denied!;
+            await store.MarkReadAsync(row.Id, official.Username);
             var messages = await store.MessagesAsync(id);
-            return Results.Ok(row.ToDto(messages.Select(m => m.ToDto()).ToList()));
+            var timeline = (await events.ListAsync(id)).Select(e => new EventDto(DateTimeOffset.FromUnixTimeMilliseconds(e.At), e.Actor, e.Kind, e.Detail)).ToList();
+            return Results.Ok(row.ToDto(messages.Select(m => m.ToDto()).ToList(), time.GetUtcNow().ToUnixTimeMilliseconds(), timeline));
         }).RequireAuthorization().WithTags("Inbox");
         return app;
     }
