@@ -1,4 +1,5 @@
 using Gateway.App.Features.Channels;
+using Gateway.App.Features.Oversight;
 using System.Data.Common;
 using Dapper;
 using Gateway.App.Features.Notices;
@@ -134,6 +135,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
         services.AddGatewayAuth();
         services.AddNotices();
         services.AddChannels(configuration);
+        services.AddOversight();
         services.AddSingleton<TimeProvider>(time);
         services.AddMassTransitTestHarness(bus =>
         {
