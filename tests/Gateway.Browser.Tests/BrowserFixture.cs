@@ -103,6 +103,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Signs in on the page the browser is on (the sign-in form).</summary>
+    public static async Task SignInAsync(IPage page, string username)
+    {
+        await page.FillAsync("#u", username);
+        await page.FillAsync("#p", GatewayProcess.DemoPassword);
+        await page.ClickAsync("button:has-text('Đăng nhập')");
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("header")).ToContainTextAsync("Đăng xuất");
+    }
+
     // ---- HTTP helpers for set-up that is not under test (the API the pages sit beside).
 
     public async Task SimulatorSendAsync(string phone, string text)

@@ -201,13 +201,7 @@ public sealed partial class WebInboxTests(BrowserFixture f, ITestOutputHelper ou
         await Expect(sim.Locator("#thread")).ToContainTextAsync(text);
     }
 
-    private static async Task SignInAsync(IPage page, string username)
-    {
-        await page.FillAsync("#u", username);
-        await page.FillAsync("#p", GatewayProcess.DemoPassword);
-        await page.ClickAsync("button:has-text('Đăng nhập')");
-        await Expect(page.Locator("header")).ToContainTextAsync("Đăng xuất");
-    }
+    private static Task SignInAsync(IPage page, string username) => BrowserFixture.SignInAsync(page, username);
 
     /// <summary>Reloads (or clicks a refresh link) until the locator shows the text: for pages without a live refresh.</summary>
     private static async Task ReloadUntilAsync(IPage page, ILocator locator, string text, Func<Task>? refresh = null)

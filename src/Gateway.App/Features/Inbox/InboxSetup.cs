@@ -1,6 +1,7 @@
 using Gateway.App.Features.Inbox.Actions;
 using Gateway.App.Features.Inbox.Canned;
 using Gateway.App.Features.Inbox.List;
+using Gateway.App.Features.Inbox.Live;
 using Gateway.App.Features.Inbox.Reply;
 using Gateway.App.Features.Inbox.Status;
 using Gateway.App.Features.Inbox.Thread;
@@ -37,6 +38,7 @@ public static class InboxSetup
         app.MapReplyPage();
         app.MapStatusPage();
         app.MapActionsPage();
+        app.MapInboxStream();
         return app;
     }
 }

@@ -108,7 +108,9 @@ public static class InboxPage
                 : H($"<ul class=l id=conversations>{Join(items)}</ul>");
             var pager = H($"<p>{(p > 1 ? H($"<a href=\"{Link(status, commune, p - 1)}\">← Trang trước</a> ") : Raw.Empty)}{(rows.Count == PageSize ? H($"<a href=\"{Link(status, commune, p + 1)}\">Trang sau →</a>") : Raw.Empty)}</p>");
 
-            return view.Render("Hộp thư", H($"<h1>Hộp thư: {inboxName}</h1>{filter}<nav>{tabs}</nav>{search}{list2}{pager}<p class=m>Mới nhất ở trên. <a href=\"{Link(status, commune, p)}\">Tải lại</a></p>"));
+            // New messages appear without a reload (server-sent events); without script the refresh link does it.
+            var live = new Raw(Live.InboxStream.Script($"/inbox/stream?since={time.GetUtcNow().ToUnixTimeMilliseconds()}" + (commune is null ? "" : "&commune=" + Q(commune)), "list"));
+            return view.Render("Hộp thư", H($"<h1>Hộp thư: {inboxName}</h1>{filter}<nav>{tabs}</nav>{search}<div id=list>{list2}{pager}</div><p class=m>Mới nhất ở trên. <a href=\"{Link(status, commune, p)}\">Tải lại</a></p>"), script: live);
         }).RequireAuthorization().ExcludeFromDescription();
         return app;
     }

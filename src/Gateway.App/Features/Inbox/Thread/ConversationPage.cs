@@ -97,7 +97,7 @@ public static class ConversationPage
             <form method=post action="/conversations/{dto.Id}/status" class=c>{page.Csrf}<span class=m>Trạng thái:</span> {buttons}</form>
             <p class=m><a href="/conversations/{dto.Id}">Tải lại</a></p>
             """);
-        return page.Render($"Hội thoại {row.TrackingCode}", body, status, new Raw(SmsCounterScript));
+        return page.Render($"Hội thoại {row.TrackingCode}", body, status, new Raw(SmsCounterScript + Live.InboxStream.Script($"/conversations/{dto.Id}/stream?since={d.Time.GetUtcNow().ToUnixTimeMilliseconds()}", "messages", "facts")));
     }
 
     private static string EventLabel(ConversationEvents.Event e, CommuneDirectory directory) => e.Kind switch
