@@ -187,6 +187,25 @@ public sealed class AccountAdminTests : IAsyncLifetime
         Assert.Equal(1L, await _host.ScalarAsync<long>("SELECT COUNT(*) FROM officials WHERE username = 'lienson' AND disabled = 0"));
     }
 
+    [Fact]
+    public async Task The_bootstrap_admin_is_created_once_from_configuration_and_never_overwritten()
+    {
+        await using var host = await AuthWebHost.StartAsync(new Dictionary<string, string?>
+        {
+            [AccountBootstrap.UsernameKey] = "quantri", [AccountBootstrap.PasswordKey] = "First-Boot-Pass-1",
+        });
+        var token = await host.TokenAsync("quantri", "First-Boot-Pass-1");
+        using (var list = await host.SendAsync(HttpMethod.Get, AccountsApi.Path, token))
+            Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        using (var reset = await host.SendAsync(HttpMethod.Post, $"{AccountsApi.Path}/quantri/password", token, new { password = "Chosen-Later-Pass-2" }))
+            Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+
+        await host.Get<AccountBootstrap>().RunAsync(); // the next start, with the setting still in place
+        await host.TokenAsync("quantri", "Chosen-Later-Pass-2");
+        Assert.Single(await host.AuditAsync("account.create"), a => a.Actor == "bootstrap" && a.Target == "official:quantri");
+        host.Logs.AssertNowhere("First-Boot-Pass-1", "the bootstrap password");
+    }
+
     private static FormUrlEncodedContent Form(string token, params (string Key, string Value)[] fields) =>
         new(new[] { new KeyValuePair<string, string>(WebPages.AntiforgeryField, token) }.Concat(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))));
 }

@@ -96,6 +96,17 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await _host.ProbeAsync(busy));
     }
 
+    [Fact]
+    public async Task The_demo_seeding_at_each_start_keeps_sessions_unless_the_password_changed()
+    {
+        var token = await _host.TokenAsync(AuthWebHost.LienSon);
+        var officials = _host.Get<Officials>();
+        await officials.CreateOrUpdateAsync(AuthWebHost.LienSon, AuthWebHost.Password, "UBND Xã Liên Sơn", Official.CommuneRole, "04960", "25"); // a restart
+        Assert.Equal(HttpStatusCode.OK, await _host.ProbeAsync(token));
+        await officials.CreateOrUpdateAsync(AuthWebHost.LienSon, "A-New-Demo-Password", "UBND Xã Liên Sơn", Official.CommuneRole, "04960", "25");
+        Assert.Equal(HttpStatusCode.Unauthorized, await _host.ProbeAsync(token));
+    }
+
     private static readonly DateTimeOffset AuthWebHostEpoch = Infrastructure.GatewayTestHost.Epoch;
 
     [Fact]
