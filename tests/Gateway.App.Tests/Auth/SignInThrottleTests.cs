@@ -141,6 +141,22 @@ public sealed class SignInThrottleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Counts_are_forgotten_after_an_hour_without_failures()
+    {
+        for (var i = 0; i < 3; i++) (await _host.TokenResponseAsync("nobody-old", Guess(i), "203.0.113.50")).Dispose();
+        using (var waiting = await _host.TokenResponseAsync("nobody-old", Guess(3), "203.0.113.50"))
+            Assert.Equal(HttpStatusCode.TooManyRequests, waiting.StatusCode);
+
+        _host.Time.Advance(TimeSpan.FromMinutes(61));
+        for (var i = 0; i < 3; i++)
+        {
+            using var fresh = await _host.TokenResponseAsync("nobody-old", Guess(10 + i), "203.0.113.51");
+            Assert.Equal(HttpStatusCode.Unauthorized, fresh.StatusCode); // three free failures again
+        }
+        Assert.Equal(0, await _host.ScalarAsync<long>("SELECT COUNT(*) FROM sign_in_throttle WHERE throttle_key = 'address:203.0.113.50'"));
+    }
+
+    [Fact]
     public void The_delay_doubles_from_the_free_failures_and_locks_at_the_limit()
     {
         var policy = new SignInThrottleOptions().Account;

@@ -33,6 +33,10 @@ public sealed class SignInThrottle(Db db, TimeProvider time, IOptions<AuthOption
         await using var c = await db.OpenAsync();
         using var writing = await db.WriteLockAsync();
         await using var tx = await c.BeginTransactionAsync();
+        // Counts nobody added to within the window are forgotten anyway: dropping them keeps the table as small as the
+        // last hour's guessing (an attacker's made-up usernames included).
+        await c.ExecuteAsync("DELETE FROM sign_in_throttle WHERE last_failure_at < @staleBefore AND (blocked_until IS NULL OR blocked_until <= @now)",
+            new { staleBefore = now - (long)O.FailureWindow.TotalMilliseconds, now }, tx);
         // Always the account first, then the address: two attempts never wait on each other's second key.
         var account = await CountAsync(c, tx, AccountKey(username), O.Account, now);
         if (account.RetryAfter is { } accountWait) return new Admission(false, accountWait, account.Failures, 0);

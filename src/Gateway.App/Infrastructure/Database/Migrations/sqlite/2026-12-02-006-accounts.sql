@@ -17,3 +17,4 @@ CREATE TABLE sign_in_throttle (
     last_failure_at  INTEGER NOT NULL,
     blocked_until    INTEGER NULL             -- no attempt before this (429 + Retry-After)
 );
+CREATE INDEX ix_sign_in_throttle_last_failure ON sign_in_throttle (last_failure_at);

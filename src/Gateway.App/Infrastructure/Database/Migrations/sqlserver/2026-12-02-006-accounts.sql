@@ -13,3 +13,4 @@ CREATE TABLE sign_in_throttle (
     last_failure_at  BIGINT NOT NULL,
     blocked_until    BIGINT NULL
 );
+CREATE INDEX ix_sign_in_throttle_last_failure ON sign_in_throttle (last_failure_at);
