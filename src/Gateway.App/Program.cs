@@ -31,6 +31,7 @@ builder.Services.AddProblemDetails();
 var app = builder.Build();
 await app.PrepareAsync(Startup.IsMigrateOnly(args));
 if (Startup.IsMigrateOnly(args)) return;
+await Gateway.App.Features.Accounts.AccountsSetup.UseAccountsAndSignInAsync(app); // forwarded headers + HSTS first, admin API/page, bootstrap admin
 
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -80,6 +80,7 @@ public static class GatewaySetup
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
+        Features.Accounts.AccountsSetup.AddAccountsAndSignIn(services); // sign-in throttle, session settings, admin accounts, forwarded headers (Features/Accounts)
         return services;
     }
 }

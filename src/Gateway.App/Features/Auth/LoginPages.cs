@@ -12,36 +12,43 @@ public static class LoginPages
         app.MapGet("/login", (string? returnUrl, HttpContext http) =>
         {
             var target = WebPages.LocalUrlOr(returnUrl, "/inbox");
-            if (http.User.Identity?.IsAuthenticated == true) return WebPages.SeeOther(target);
+            if (Official.From(http.User) is { } official) return WebPages.SeeOther(Landing(official, target));
             return Form(new WebPage(http), target, "", null, StatusCodes.Status200OK);
         }).AllowAnonymous().ExcludeFromDescription();
 
-        app.MapPost("/login", async (HttpContext http, Officials officials, Sessions sessions, AuditLog audit) =>
+        app.MapPost("/login", async (HttpContext http, SignIn signIn, Sessions sessions) =>
         {
             var page = new WebPage(http);
             if (!await WebPages.IsValidPostAsync(http))
             {
                 // A sign-in form left open in a second tab after signing in: nothing to do but go on.
-                if (page.Official is not null) return WebPages.SeeOther("/inbox");
+                if (page.Official is not null) return WebPages.SeeOther(Landing(page.Official, "/inbox"));
                 return Form(page, "/inbox", "", "Biểu mẫu đã hết hạn. Vui lòng đăng nhập lại.", StatusCodes.Status400BadRequest);
             }
             var form = http.Request.Form;
             var username = form["username"].ToString().Trim();
-            var password = form["password"].ToString();
             var target = WebPages.LocalUrlOr(form["returnUrl"], "/inbox");
-            if (username.Length == 0 || password.Length == 0)
-                return Form(page, target, username, "Nhập tên đăng nhập và mật khẩu.", StatusCodes.Status400BadRequest);
+            // An over-long name is not even shown back: it may be a password typed in the wrong field.
+            var shown = username.Length > SignIn.MaxUsernameLength ? "" : username;
 
-            var official = await officials.VerifyAsync(username, password);
-            if (official is null)
+            var result = await signIn.AttemptAsync(username, form["password"].ToString(), http, "web");
+            switch (result.Outcome)
             {
-                await audit.WriteAsync(username, "auth.login", null, "denied");
-                return Form(page, target, username, "Sai tên đăng nhập hoặc mật khẩu.", StatusCodes.Status401Unauthorized);
+                case SignIn.Outcome.Ok:
+                    http.Response.Cookies.Append(TokenAuthenticationHandler.CookieName, result.Token!, SessionCookie(http, sessions.AbsoluteLifetime));
+                    return WebPages.SeeOther(Landing(result.Official!, target));
+                case SignIn.Outcome.Missing:
+                    return Form(page, target, shown, "Nhập tên đăng nhập và mật khẩu.", StatusCodes.Status400BadRequest);
+                case SignIn.Outcome.TooLong:
+                    return Form(page, target, shown, $"Tên đăng nhập tối đa {SignIn.MaxUsernameLength} ký tự.", StatusCodes.Status400BadRequest);
+                case SignIn.Outcome.Throttled:
+                    http.Response.Headers.RetryAfter = result.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return Form(page, target, shown, $"Đăng nhập sai nhiều lần. Vui lòng thử lại sau {Wait(result.RetryAfterSeconds)}.", StatusCodes.Status429TooManyRequests);
+                case SignIn.Outcome.Disabled:
+                    return Form(page, target, shown, "Tài khoản đã bị khoá. Liên hệ quản trị viên.", StatusCodes.Status403Forbidden);
+                default:
+                    return Form(page, target, shown, "Sai tên đăng nhập hoặc mật khẩu.", StatusCodes.Status401Unauthorized);
             }
-            var token = await sessions.IssueAsync(official);
-            http.Response.Cookies.Append(TokenAuthenticationHandler.CookieName, token, SessionCookie(http, Sessions.Lifetime));
-            await audit.WriteAsync(official.Username, "auth.login", null, "ok");
-            return WebPages.SeeOther(target);
         }).AllowAnonymous().ExcludeFromDescription();
 
         app.MapPost("/logout", async (HttpContext http, Sessions sessions, AuditLog audit) =>
@@ -62,10 +69,20 @@ public static class LoginPages
         return app;
     }
 
+    /// <summary>An admin manages accounts and has no inbox: their default page is the accounts page.</summary>
+    private static string Landing(Official official, string target) =>
+        official.IsAdmin && target == "/inbox" ? Accounts.AccountsPage.Path : target;
+
+    private static string Wait(int seconds) => seconds < 90 ? $"{seconds} giây" : $"{(seconds + 59) / 60} phút";
+
+    /// <summary>
+    /// HttpOnly (no script reads it), SameSite=Strict (no other site's page or link sends it), Secure whenever the
+    /// request came over HTTPS, directly or through the known TLS proxy (forwarded headers, see TransportSecurity).
+    /// </summary>
     private static CookieOptions SessionCookie(HttpContext http, TimeSpan? maxAge) => new()
     {
         HttpOnly = true,
-        SameSite = SameSiteMode.Lax,
+        SameSite = SameSiteMode.Strict,
         Secure = http.Request.IsHttps,
         Path = "/",
         MaxAge = maxAge,

@@ -2,13 +2,20 @@ using System.Security.Claims;
 
 namespace Gateway.App.Features.Auth;
 
-/// <summary>A signed-in official: a commune officer (one commune) or a province officer (all its communes).</summary>
+/// <summary>
+/// A signed-in official: a commune officer (one commune), a province officer (all its communes), or an admin, who
+/// manages the accounts and reaches no inbox (no commune, province code "").
+/// </summary>
 public sealed record Official(string Id, string Username, string DisplayName, string Role, string? CommuneCode, string ProvinceCode)
 {
     public const string CommuneRole = "commune";
     public const string ProvinceRole = "province";
+    public const string AdminRole = "admin";
+
+    public static readonly IReadOnlyList<string> Roles = [CommuneRole, ProvinceRole, AdminRole];
 
     public bool IsProvince => Role == ProvinceRole;
+    public bool IsAdmin => Role == AdminRole;
 
     public ClaimsPrincipal ToPrincipal(string scheme) => new(new ClaimsIdentity(
     [
@@ -35,7 +42,8 @@ public sealed record Official(string Id, string Username, string DisplayName, st
 
     /// <summary>
     /// The one access rule: a commune officer reaches their own commune only; a province officer reaches
-    /// every commune of their province and the province's triage inbox (commune null).
+    /// every commune of their province and the province's triage inbox (commune null). An admin has no commune and
+    /// is no province officer, so this is false for every inbox: managing accounts gives no access to messages.
     /// </summary>
     public bool CanAccess(string? communeCode, string provinceCode) =>
         IsProvince ? provinceCode == ProvinceCode : communeCode is not null && communeCode == CommuneCode;

@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.App.Features.Auth;
 
-/// <summary>Accepts <c>Authorization: Bearer …</c> (API) or the <c>gw_session</c> cookie (web UI).</summary>
+/// <summary>
+/// Accepts <c>Authorization: Bearer …</c> everywhere, and the <c>gw_session</c> cookie on the web pages only: under
+/// <c>/api</c> a cookie is ignored, so no page of another site can make a signed-in browser call the API.
+/// </summary>
 public sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Sessions sessions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -14,8 +17,9 @@ public sealed class TokenAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var token = BearerToken() ?? Request.Cookies[CookieName];
+        var token = IsApi(Request) ? BearerToken() : BearerToken() ?? Request.Cookies[CookieName];
         if (string.IsNullOrEmpty(token)) return AuthenticateResult.NoResult();
+        if (token.Length > 128) return AuthenticateResult.Fail("Malformed token"); // ours are 43 characters
         var official = await sessions.FindAsync(token);
         return official is null
             ? AuthenticateResult.Fail("Unknown or expired token")
@@ -25,7 +29,7 @@ public sealed class TokenAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         // Browsers go to the sign-in page; API clients get a plain 401.
-        if (!Request.Path.StartsWithSegments("/api") && HttpMethods.IsGet(Request.Method))
+        if (!IsApi(Request) && HttpMethods.IsGet(Request.Method))
         {
             Response.Redirect("/login?returnUrl=" + Uri.EscapeDataString(Request.Path + Request.QueryString));
             return Task.CompletedTask;
@@ -34,9 +38,13 @@ public sealed class TokenAuthenticationHandler(
         return Task.CompletedTask;
     }
 
-    private string? BearerToken()
+    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    private string? BearerToken() => BearerToken(Request);
+
+    public static string? BearerToken(HttpRequest request)
     {
-        var header = Request.Headers.Authorization.ToString();
+        var header = request.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
     }
 }
