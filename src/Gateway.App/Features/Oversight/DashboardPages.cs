@@ -28,6 +28,15 @@ public static class DashboardPages
             return page.Render("Theo dõi", Render(data, directory, page.Official.ProvinceCode));
         }).RequireAuthorization().ExcludeFromDescription();
 
+        // The page's download link (the session cookie is not accepted under /api).
+        app.MapGet("/oversight/export", async (string? from, string? to, HttpContext http, Dashboard dashboard, CommuneDirectory directory, TimeProvider time, AuditLog audit) =>
+        {
+            var official = Auth.Official.From(http.User)!;
+            if (!official.IsProvince) return Results.Problem(statusCode: 403, title: "Province officers only");
+            var data = await dashboard.BuildAsync(official.ProvinceCode, Period.Parse(from, to, time.GetUtcNow()));
+            return CsvFile(data, directory, official.ProvinceCode);
+        }).RequireAuthorization().ExcludeFromDescription();
+
         app.MapGet("/api/provinces/{provinceCode}/dashboard", async (string provinceCode, string? from, string? to, string? format, HttpContext http,
             Dashboard dashboard, CommuneDirectory directory, TimeProvider time, AuditLog audit) =>
         {
@@ -38,9 +47,7 @@ public static class DashboardPages
                 return Results.Problem(statusCode: 403, title: "Not your province");
             }
             var data = await dashboard.BuildAsync(provinceCode, Period.Parse(from, to, time.GetUtcNow()));
-            if (format == "csv")
-                return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Csv(data, directory))).ToArray(), "text/csv; charset=utf-8",
-                    $"theo-doi-{provinceCode}-{data.Period.From:yyyyMMdd}-{data.Period.To:yyyyMMdd}.csv");
+            if (format == "csv") return CsvFile(data, directory, provinceCode);
             return Results.Ok(new
             {
                 from = data.Period.From, to = data.Period.To,
@@ -54,6 +61,10 @@ public static class DashboardPages
         }).RequireAuthorization().WithTags("Oversight");
         return app;
     }
+
+    private static IResult CsvFile(DashboardData data, CommuneDirectory directory, string provinceCode) =>
+        Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Csv(data, directory))).ToArray(), "text/csv; charset=utf-8",
+            $"theo-doi-{provinceCode}-{data.Period.From:yyyyMMdd}-{data.Period.To:yyyyMMdd}.csv");
 
     private static string Name(string? code, CommuneDirectory directory) => code is null ? "Hộp phân loại" : directory.FindCommune(code)?.Name ?? code;
 
@@ -74,7 +85,7 @@ public static class DashboardPages
         return H($"""
             <h1>Theo dõi: {directory.FindProvince(provinceCode)?.FullName ?? provinceCode}</h1>
             <form method=get action=/oversight class=row><label for=f class=m>Từ</label><input id=f type=date name=from value="{data.Period.FromText}"><label for=t class=m>đến</label><input id=t type=date name=to value="{data.Period.ToText}"><button class=s>Xem</button>
-            <a href="/api/provinces/{provinceCode}/dashboard?{data.Period.Query}&format=csv">Tải CSV</a></form>
+            <a href="/oversight/export?{data.Period.Query}">Tải CSV</a></form>
             {Chart(data)}
             <table id=dashboard><tr><th>Xã</th><th>Nhận</th><th>Đang mở</th><th>Quá hạn</th><th>Đã giải quyết</th><th>Trả lời đầu (trung vị)</th><th>Trả lời đúng hạn</th><th>Phân loại</th></tr>{rows}</table>
             """);

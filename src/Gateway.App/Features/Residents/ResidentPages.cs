@@ -50,6 +50,9 @@ public static class ResidentPages
                     H($"<p class=e>Dòng đầu của tệp phải là tiêu đề <code>{ResidentCsv.Header}</code>. Không có dòng nào được nhập.</p>"), StatusCodes.Status400BadRequest);
             }
         }).ExcludeFromDescription();
+
+        // The page's download links: the session cookie is not accepted under /api.
+        app.MapGet("/residents/export", ResidentsApi.ExportAsync).RequireAuthorization().ExcludeFromDescription();
         return app;
     }
 
@@ -74,7 +77,7 @@ public static class ResidentPages
         var links = Join(counts
             .Select(x => (Commune: directory.FindCommune(x.CommuneCode)!, x.Count))
             .OrderBy(x => x.Commune.Name, StringComparer.Create(System.Globalization.CultureInfo.InvariantCulture, false))
-            .Select(x => H($"<li><a href=\"/api/residents/export?commune={Q(x.Commune.Code)}\">{x.Commune.Name}</a> <span class=m>{x.Count} cư dân</span></li>")));
+            .Select(x => H($"<li><a href=\"/residents/export?commune={Q(x.Commune.Code)}\">{x.Commune.Name}</a> <span class=m>{x.Count} cư dân</span></li>")));
         var body = H($"""
             <h1>Danh sách cư dân: {directory.FindProvince(province)?.FullName ?? province}</h1>
             {message}
@@ -84,7 +87,7 @@ public static class ResidentPages
             <p class=m>Mỗi dòng một cư dân: số điện thoại và/hoặc mã Zalo, mã xã (5 chữ số, thuộc tỉnh), mã ngôn ngữ (vi, hnj, tyz…; để trống = giữ nguyên), nhãn cách nhau bằng dấu chấm phẩy. Nhập lại cùng tệp sẽ cập nhật, không nhân đôi.</p>
             <button>Nhập danh sách</button></form>
             <div class=c><b>Xuất danh sách (CSV)</b>
-            <p><a href=/api/residents/export>Cả tỉnh</a> <span class=m>{total} cư dân</span></p>
+            <p><a href=/residents/export>Cả tỉnh</a> <span class=m>{total} cư dân</span></p>
             <ul>{links}</ul></div>
             """);
         return page.Render("Danh sách cư dân", body, status);

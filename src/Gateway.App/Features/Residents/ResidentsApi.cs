@@ -53,22 +53,7 @@ public static class ResidentsApi
             }
         }).Produces<ImportResult>(); // no .Accepts(): routing would answer a wrong type with a bare 415 before the handler explains it
 
-        group.MapGet("/export", async (string? commune, HttpContext http, ResidentExport export, CommuneDirectory directory, AuditLog audit) =>
-        {
-            var official = Official.From(http.User)!;
-            if (!official.IsProvince) return await DeniedAsync(audit, official, "residents.export", commune);
-            commune = string.IsNullOrWhiteSpace(commune) ? null : commune.Trim();
-            if (commune is not null)
-            {
-                var known = directory.FindCommune(commune);
-                if (known is null) return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such commune", detail: $"No commune has code {commune}.");
-                if (!official.CanAccess(known.Code, known.ProvinceCode)) return await DeniedAsync(audit, official, "residents.export", commune);
-            }
-            await audit.WriteAsync(official.Username, "residents.export", commune is null ? $"province:{official.ProvinceCode}" : $"commune:{commune}", "ok");
-            var name = $"residents-{commune ?? official.ProvinceCode}.csv";
-            return Results.Stream(body => export.WriteAsync(body, official.ProvinceCode, commune, http.RequestAborted),
-                $"{ResidentCsv.ContentType}; charset=utf-8", name);
-        }).Produces(StatusCodes.Status200OK, contentType: ResidentCsv.ContentType);
+        group.MapGet("/export", ExportAsync).Produces(StatusCodes.Status200OK, contentType: ResidentCsv.ContentType);
 
         return app;
     }
@@ -94,5 +79,23 @@ public static class ResidentsApi
         await audit.WriteAsync(official.Username, action, commune is null ? null : $"commune:{commune}", "denied");
         return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Province officers only",
             detail: "Only a province officer keeps the residents list, and only for the communes of their own province.");
+    }
+
+    /// <summary>The export, for the API (bearer token) and for the residents page's links (cookie: <c>/residents/export</c>).</summary>
+    public static async Task<IResult> ExportAsync(string? commune, HttpContext http, ResidentExport export, CommuneDirectory directory, AuditLog audit)
+    {
+        var official = Official.From(http.User)!;
+        if (!official.IsProvince) return await DeniedAsync(audit, official, "residents.export", commune);
+        commune = string.IsNullOrWhiteSpace(commune) ? null : commune.Trim();
+        if (commune is not null)
+        {
+            var known = directory.FindCommune(commune);
+            if (known is null) return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such commune", detail: $"No commune has code {commune}.");
+            if (!official.CanAccess(known.Code, known.ProvinceCode)) return await DeniedAsync(audit, official, "residents.export", commune);
+        }
+        await audit.WriteAsync(official.Username, "residents.export", commune is null ? $"province:{official.ProvinceCode}" : $"commune:{commune}", "ok");
+        var name = $"residents-{commune ?? official.ProvinceCode}.csv";
+        return Results.Stream(body => export.WriteAsync(body, official.ProvinceCode, commune, http.RequestAborted),
+            $"{ResidentCsv.ContentType}; charset=utf-8", name);
     }
 }

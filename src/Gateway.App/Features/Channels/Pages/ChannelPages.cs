@@ -46,9 +46,13 @@ public static class ChannelPages
         app.MapGet(ZaloConnect.CallbackPath, async (HttpContext http, ZaloConnect connect, string? code, string? state, string? oa_id) =>
         {
             var outcome = await connect.FinishAsync(state, code, http.RequestAborted);
-            return outcome.ChannelKey is not null && outcome.Error is null
-                ? WebPages.SeeOther("/channels?connected=" + Q(outcome.ChannelKey))
-                : WebPages.SeeOther("/channels?error=" + Q(outcome.Error ?? "không rõ lỗi"));
+            var next = outcome.ChannelKey is not null && outcome.Error is null
+                ? "/channels?connected=" + Q(outcome.ChannelKey)
+                : "/channels?error=" + Q(outcome.Error ?? "không rõ lỗi");
+            // A same-site page, not a redirect: a redirect would still be Zalo's cross-site navigation, on which the
+            // Strict session cookie is not sent; this page's own navigation is same-site, so the officer stays signed in.
+            return new WebPage(http).Render("Zalo OA", H($"<p class=ok>Đang quay lại trang kênh… <a href=\"{next}\">Tiếp tục</a></p>"),
+                head: H($"<meta http-equiv=refresh content=\"0;url={next}\">"));
         }).AllowAnonymous().ExcludeFromDescription();
         return app;
     }

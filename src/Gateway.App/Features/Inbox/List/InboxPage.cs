@@ -23,6 +23,7 @@ public static class InboxPage
         {
             var view = new WebPage(http);
             var official = view.Official!;
+            if (official.IsAdmin) return WebPages.SeeOther("/admin/officials"); // an admin manages accounts and reads no inbox
             status = InboxTabs.IsTab(status) ? status : null; // "status" is the tab: a status, or overdue / mine / unassigned / escalated
             q = string.IsNullOrWhiteSpace(q) ? null : q.Trim()[..Math.Min(q.Trim().Length, 100)];
             commune = string.IsNullOrWhiteSpace(commune) ? null : commune.Trim();

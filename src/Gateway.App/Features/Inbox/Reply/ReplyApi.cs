@@ -24,7 +24,7 @@ public static class ReplyApi
             var (row, denied) = await access.ForApiAsync(id, official, "conversation.reply");
             if (row is null) return denied!;
             var outcome = await reply.SendAsync(row, text, official.Username, key.Length == 0 ? null : key);
-            if (outcome is SendReply.Outcome.Refused refused) return Results.Problem(statusCode: 400, title: refused.Title, detail: refused.Detail);
+            if (outcome is SendReply.Outcome.Refused refused) return Results.Problem(statusCode: refused.Status, title: refused.Title, detail: refused.Detail);
             var queued = (SendReply.Outcome.Queued)outcome;
             var message = (await store.MessagesAsync(id)).First(m => m.Id == queued.MessageId.ToString()).ToDto();
             return queued.Repeat ? Results.Ok(message) : Results.Accepted($"/api/conversations/{id}", message);

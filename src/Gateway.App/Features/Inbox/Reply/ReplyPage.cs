@@ -30,7 +30,10 @@ public static class ReplyPage
             if (text.Length > SendReply.MaxLength)
                 return await ConversationPage.RenderAsync(page, d, row, text, key, $"Trả lời dài quá {SendReply.MaxLength} ký tự.", null, StatusCodes.Status400BadRequest);
 
-            await reply.SendAsync(row, text, page.Official.Username, key);
+            if (await reply.SendAsync(row, text, page.Official.Username, key) is SendReply.Outcome.Refused refused)
+                return await ConversationPage.RenderAsync(page, d, row, text, ConversationPage.NewKey(),
+                    refused.Status == StatusCodes.Status422UnprocessableEntity ? "Biểu mẫu này đã được gửi với nội dung khác. Kiểm tra rồi bấm Gửi lại." : refused.Detail,
+                    null, refused.Status);
             return WebPages.SeeOther($"/conversations/{id}?sent=1#last");
         }).ExcludeFromDescription();
         return app;

@@ -18,7 +18,7 @@ public sealed class SendReply(DbWriter writer, AuditLog audit)
     public abstract record Outcome
     {
         public sealed record Queued(Guid MessageId, bool Repeat) : Outcome;
-        public sealed record Refused(string Title, string Detail) : Outcome;
+        public sealed record Refused(string Title, string Detail, int Status = 400) : Outcome;
     }
 
     public static string Normalize(string? text) => text is null ? "" : VietText.Normalize(text);
@@ -32,7 +32,10 @@ public sealed class SendReply(DbWriter writer, AuditLog audit)
     public async Task<Outcome> SendAsync(ConversationRow conversation, string text, string author, string? idempotencyKey)
     {
         if (Problem(text) is { } problem) return new Outcome.Refused(problem.Title, problem.Detail);
-        var result = await writer.WriteAsync(async w =>
+        (Guid Id, Infrastructure.Outbox.OutboxEntry? Entry) result;
+        try
+        {
+            result = await writer.WriteAsync(async w =>
         {
             var queued = await OutboundQueue.EnqueueAsync(w.Connection, w.Tx, w.Dialect, w.Now,
                 new NewOutbound(conversation.ChannelKey, conversation.Urn, text, MessageKind.Reply, Guid.Parse(conversation.Id), author, idempotencyKey));
@@ -41,6 +44,13 @@ public sealed class SendReply(DbWriter writer, AuditLog audit)
             await ConversationStore.TouchAsync(w.Connection, w.Tx, conversation.Id, w.Now);
             return queued;
         });
+        }
+        catch (IdempotencyKeyReusedException reused)
+        {
+            // A client reusing a key for a different text has a bug; sending nothing and saying so beats a silent success.
+            await audit.WriteAsync(author, "conversation.reply", $"conversation:{conversation.Id}", "denied", $"Idempotency-Key reused (message {reused.ExistingMessageId})");
+            return new Outcome.Refused("Idempotency-Key reused with another text", "Use a new key for a new reply.", StatusCodes.Status422UnprocessableEntity);
+        }
         await audit.WriteAsync(author, "conversation.reply", $"conversation:{conversation.Id}", "ok",
             result.Entry is null ? $"repeat of {result.Id}" : $"message:{result.Id}");
         return new Outcome.Queued(result.Id, result.Entry is null);
