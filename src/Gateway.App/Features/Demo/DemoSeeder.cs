@@ -18,7 +18,7 @@ public sealed class DemoSeeder(Officials officials, DemoResidents residents, IOp
         ("phuthoduyet", "Sở Nội vụ Phú Thọ – người duyệt", Official.ProvinceRole, null, "25"), // a second officer approves notices
         ("lienson", "UBND Xã Liên Sơn", Official.CommuneRole, "04960", "25"),
         ("banho", "UBND Xã Bản Hồ", Official.CommuneRole, "03046", "15"),
-        ("admin", "Quản trị tài khoản", Official.AdminRole, null, ""), // manages officials; reads no inbox
+        ("quantri", "Quản trị tài khoản", Official.AdminRole, null, ""), // manages officials; reads no inbox
     ];
 
     public string? Password { get; private set; }

@@ -11,9 +11,7 @@ public static class InboxTabs
 
     public static string Label(string? tab) => tab switch
     {
-        ConversationStatus.Open => "Đang mở",
-        ConversationStatus.Pending => "Đang chờ",
-        ConversationStatus.Resolved => "Đã giải quyết",
+        ConversationStatus.Open or ConversationStatus.Pending or ConversationStatus.Resolved => Web.Labels.ConversationStatus(tab),
         Overdue => "Quá hạn",
         Mine => "Của tôi",
         Unassigned => "Chưa giao",
