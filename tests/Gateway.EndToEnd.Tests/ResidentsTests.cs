@@ -154,21 +154,7 @@ public sealed partial class ResidentsTests(InMemoryGatewayFixture f)
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
     });
 
-    /// <summary>A browser-like client (cookies, no redirects followed) signed in through the login form.</summary>
-    private async Task<HttpClient> SignedInAsync(string username)
-    {
-        var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = f.Gateway.BaseUrl };
-        var login = await browser.GetStringAsync("/login");
-        using var signIn = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_af"] = Token(login), ["username"] = username, ["password"] = GatewayProcess.DemoPassword, ["returnUrl"] = "/residents",
-        }));
-        Assert.Equal(HttpStatusCode.SeeOther, signIn.StatusCode);
-        return browser;
-    }
+    private Task<HttpClient> SignedInAsync(string username) => BrowserClient.SignedInAsync(f.Gateway, username, "/residents");
 
-    private static string Token(string html) => AntiforgeryField().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no anti-forgery field in: " + html);
-
-    [GeneratedRegex("name=_af value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    private static string Token(string html) => BrowserClient.Token(html);
 }
