@@ -103,6 +103,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
             ["Notices:SchedulerInterval"] = Parked.ToString(),
             ["ZaloTokens:CheckInterval"] = Parked.ToString(),
             ["Outbound:ReconcileInterval"] = Parked.ToString(),
+            ["Inbox:Deadlines:CheckInterval"] = Parked.ToString(),
             ["Outbound:SendTimeout"] = "00:00:10",
         };
         if (twilio is not null)

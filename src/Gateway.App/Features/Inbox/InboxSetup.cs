@@ -13,7 +13,7 @@ public static class InboxSetup
 {
     public static IServiceCollection AddInbox(this IServiceCollection services)
     {
-        services.AddSingleton<Deadlines.ConversationDeadlines>();
+        services.AddInboxDeadlines(); // the working-time calendar, deadlines by category and province, the overdue escalator
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<ConversationEvents>();
         services.AddSingleton<ConversationAccess>();

@@ -42,6 +42,9 @@ public static class Keywords
         return language.Length > 0;
     }
 
+    /// <summary>"KT 8frd-mnux" → "8FRD-MNUX": the resident asks where their question stands (<see cref="StatusQuery"/>).</summary>
+    public static bool TryStatusQuery(string text, out string trackingCode) => StatusQuery.TryParse(text, out trackingCode);
+
     /// <summary>A numbered choice ("2", "so 2") among the communes we offered.</summary>
     public static int? Choice(string text)
     {

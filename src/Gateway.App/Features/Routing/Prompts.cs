@@ -25,5 +25,14 @@ public static class Prompts
 
     public const string LanguageUnknown = "Không rõ ngôn ngữ. Nhắn NN và tên hoặc mã, vd: NN Mông, NN Tày, NN km, NN vi";
 
+    /// <summary>The answer to <c>KT &lt;code&gt;</c> when its template (<see cref="StatusQuery.TemplateKey"/>) is not in the database.</summary>
+    public static string Status(StatusQuery.State state, string code) => state switch
+    {
+        StatusQuery.State.Received => $"Mã {code}: đã tiếp nhận, đang chờ cán bộ trả lời.",
+        StatusQuery.State.Handling => $"Mã {code}: cán bộ đang xử lý yêu cầu của bạn.",
+        StatusQuery.State.Resolved => $"Mã {code}: đã trả lời và giải quyết xong. Cần hỏi thêm, hãy nhắn tin mới.",
+        _ => $"Không tìm thấy mã {code}. Kiểm tra mã trong tin xác nhận rồi nhắn: KT mã",
+    };
+
     private static string Shorten(string s) => s.Length <= 30 ? s : s[..30] + "…";
 }

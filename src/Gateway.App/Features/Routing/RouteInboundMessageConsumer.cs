@@ -90,6 +90,8 @@ public sealed class RouteInboundMessageConsumer(
             return;
         }
 
+        if (await StatusQuery.TryAnswerAsync(step, resident, templates, directory)) return; // KT <tracking code>
+
         // "Đăng ký khai sinh…" is a question about civil registration, not "DK <commune>": only a name that
         // resolves makes it a registration; anything else is routed as a question.
         var registration = Keywords.TryRegistration(text, out var named) ? named : null;
