@@ -64,7 +64,10 @@ public sealed class OversightTests(ITestOutputHelper output) : IAsyncLifetime
         var csv = DashboardPages.Csv(data, _host.Get<CommuneDirectory>());
         var line = Assert.Single(csv.Split('\n'), l => l.StartsWith(LienSon + ",", StringComparison.Ordinal));
         Assert.Contains("Liên Sơn", line);
-        Assert.EndsWith(",3,2,0,1,90,", line); // received, open, overdue, resolved, median minutes; no deadline yet
+        // Received, open, overdue, resolved, median minutes, share answered within the first-reply deadline (all three:
+        // 30, 90 and 210 minutes from Monday 08:00 are inside four working hours).
+        Assert.EndsWith(",3,2,0,1,90,1", line);
+        Assert.Equal(1.0, lienSon.AnsweredInTimeShare);
         Assert.Empty((await _host.Get<Dashboard>().BuildAsync("15", Period.Parse(null, null, _host.Time.GetUtcNow()))).Communes);
     }
 
