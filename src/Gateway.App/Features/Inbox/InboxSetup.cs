@@ -33,6 +33,7 @@ public static class InboxSetup
         app.MapStatusApi();
         app.MapActionsApi();
         app.MapCannedRepliesApi();
+        app.MapCannedRepliesPage();
         app.MapInboxPage();
         app.MapConversationPage();
         app.MapReplyPage();

@@ -111,7 +111,7 @@ public static class InboxPage
 
             // New messages appear without a reload (server-sent events); without script the refresh link does it.
             var live = new Raw(Live.InboxStream.Script($"/inbox/stream?since={time.GetUtcNow().ToUnixTimeMilliseconds()}" + (commune is null ? "" : "&commune=" + Q(commune)), "list"));
-            return view.Render("Hộp thư", H($"<h1>Hộp thư: {inboxName}</h1>{filter}<nav>{tabs}</nav>{search}<div id=list>{list2}{pager}</div><p class=m>Mới nhất ở trên. <a href=\"{Link(status, commune, p)}\">Tải lại</a></p>"), script: live);
+            return view.Render("Hộp thư", H($"<h1>Hộp thư: {inboxName}</h1>{filter}<nav>{tabs}</nav>{search}<div id=list>{list2}{pager}</div><p class=m>Mới nhất ở trên. <a href=\"{Link(status, commune, p)}\">Tải lại</a> · <a href=/inbox/canned>Mẫu trả lời</a></p>"), script: live);
         }).RequireAuthorization().ExcludeFromDescription();
         return app;
     }
