@@ -14,6 +14,7 @@ using Gateway.App.Infrastructure;
 using Gateway.App.Infrastructure.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.UseDefaultUrls();
 
 builder.Services.AddGatewayCore();
 builder.Services.AddGatewayDatabase();

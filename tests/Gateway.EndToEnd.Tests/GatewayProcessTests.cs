@@ -33,6 +33,16 @@ public sealed class GatewayProcessTests
         }
     }
 
+    [Fact]
+    public async Task ASPNETCORE_URLS_chooses_the_address_as_the_deploy_file_sets_it()
+    {
+        // appsettings.json used to carry Urls, which silently beat the environment: the gateway listened on 5080.
+        await using var gateway = await GatewayProcess.StartNewAsync(new GatewaySettings { UrlsFromEnvironment = true });
+        using var health = await gateway.Http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Contains($"Now listening on: {gateway.BaseUrl.ToString().TrimEnd('/')}", gateway.LogTail());
+    }
+
     [RabbitMqFact]
     public async Task A_fresh_rabbitmq_vhost_is_created_and_deleted()
     {

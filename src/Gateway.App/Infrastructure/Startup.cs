@@ -12,6 +12,20 @@ namespace Gateway.App.Infrastructure;
 /// <summary>What runs once before the host serves: migrations, demo data, and the start-up banner.</summary>
 public static class Startup
 {
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>
+    /// Listens on <see cref="DefaultUrl"/> only when nothing chose an address: <c>ASPNETCORE_URLS</c>, <c>--urls</c> and
+    /// <c>Urls</c> in any settings file all win (a <c>Urls</c> in appsettings.json used to override the environment).
+    /// </summary>
+    public static WebApplicationBuilder UseDefaultUrls(this WebApplicationBuilder builder)
+    {
+        var c = builder.Configuration;
+        if (string.IsNullOrEmpty(c["urls"]) && string.IsNullOrEmpty(c["http_ports"]) && string.IsNullOrEmpty(c["https_ports"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        return builder;
+    }
+
     /// <summary><c>--migrate</c>: apply the schema and exit (how SQL Server is migrated in production).</summary>
     public static bool IsMigrateOnly(string[] args) => args.Contains("--migrate");
 

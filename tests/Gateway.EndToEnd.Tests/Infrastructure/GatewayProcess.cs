@@ -13,6 +13,8 @@ public sealed record GatewaySettings
     public Uri? TwilioApiBaseUrl { get; init; }
     public Uri? ZaloApiBaseUrl { get; init; }
     public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
+    /// <summary>Choose the address with ASPNETCORE_URLS (as deploy/gateway.env.example does) instead of --urls.</summary>
+    public bool UrlsFromEnvironment { get; init; }
 }
 
 public sealed record RabbitMqSettings(string Host, int Port, string VirtualHost, string Username, string Password);
@@ -83,6 +85,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["GATEWAY_DEMO_PASSWORD"] = DemoPassword,
             ["Messaging__Transport"] = Settings.Transport,
         };
+        if (Settings.UrlsFromEnvironment) env["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/');
         if (Settings.RabbitMq is { } r)
         {
             env["Messaging__RabbitMq__Host"] = r.Host;
@@ -129,8 +132,11 @@ public sealed class GatewayProcess : IAsyncDisposable
             StandardErrorEncoding = Encoding.UTF8,
         };
         psi.ArgumentList.Add(dll);
-        psi.ArgumentList.Add("--urls");
-        psi.ArgumentList.Add(BaseUrl.ToString().TrimEnd('/'));
+        if (!Settings.UrlsFromEnvironment)
+        {
+            psi.ArgumentList.Add("--urls");
+            psi.ArgumentList.Add(BaseUrl.ToString().TrimEnd('/'));
+        }
 
         // Start from the test's environment, minus anything that would configure the gateway behind our back.
         foreach (var key in psi.Environment.Keys.ToList())
