@@ -12,4 +12,10 @@ public sealed class GatewayOptions
     /// (or <c>data/keys</c>). Several instances must share it; back it up with the database.
     /// </summary>
     public string? KeysDirectory { get; set; }
+
+    /// <summary>
+    /// The HMAC secret of the resident keys carried on the bus. Unset: one is generated once and kept in the database
+    /// (<c>gateway_secrets</c>), which every instance on it shares.
+    /// </summary>
+    public string? ResidentKeySecret { get; set; }
 }

@@ -36,6 +36,10 @@ public static class GatewaySetup
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Database:ConnectionString is required").ValidateOnStart();
         services.AddSingleton<Db>();
+        services.AddSingleton<IngestLogDb>();
+        services.AddSingleton<GatewayInstance>();
+        services.AddSingleton<GroupCommit>();
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
         services.AddSingleton<Migrator>();
         return services;
     }
@@ -55,6 +59,11 @@ public static class GatewaySetup
     {
         services.AddSingleton<InboundWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<InboundWriter>());
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section);
+        services.AddSingleton<ResidentKeys>();
+        services.AddHostedService(sp => sp.GetRequiredService<ResidentKeys>());
+        services.AddSingleton<IngestLogMover>();
+        services.AddHostedService(sp => sp.GetRequiredService<IngestLogMover>());
         services.AddSingleton<StatusWriter>();
         services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section);
         services.AddHostedService<HeldMessageEscalator>();

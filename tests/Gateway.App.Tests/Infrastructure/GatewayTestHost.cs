@@ -177,7 +177,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
     /// <summary>The gateway's background services that wait on the clock between passes (the writers wait on queues).</summary>
     private static bool IsPeriodicLoop(IHostedService service) =>
         service is BackgroundService && service.GetType().Assembly == typeof(GatewaySetup).Assembly
-        && service is not InboundWriter && service is not OutboxPublisher;
+        && service is not InboundWriter && service is not OutboxPublisher && service is not IngestLogMover && service is not GroupCommit;
 
     /// <summary>A background service as registered (the sweepers and the escalator are hosted services only).</summary>
     public T Hosted<T>() where T : IHostedService => Services.GetServices<IHostedService>().OfType<T>().Single();
@@ -190,9 +190,21 @@ public sealed class GatewayTestHost : IAsyncDisposable
         new(providerMessageId ?? $"PM{Interlocked.Increment(ref _providerIds):D6}-{Guid.NewGuid():N}", Urn.Phone(from), null,
             text, Gateway.Channels.Text.VietText.Normalize(text), [], null, null);
 
-    /// <summary>What a webhook does: persists the message (and its outbox row) through the grouped-commit writer.</summary>
-    public Task<StoreOutcome> StoreAsync(string channelKey, MessageReceived message) =>
-        Get<InboundWriter>().StoreAsync(channelKey, message, CancellationToken.None);
+    /// <summary>
+    /// What a webhook does: appends the message to the ingest log through the grouped-commit writer; then waits for the
+    /// mover to take it into <c>messages</c> and says whether it was new there or a provider's repeat.
+    /// </summary>
+    public async Task<StoreOutcome> StoreAsync(string channelKey, MessageReceived message)
+    {
+        var id = await Get<InboundWriter>().StoreAsync(channelKey, message, CancellationToken.None);
+        await EventuallyAsync(async () =>
+        {
+            await using var log = await Get<IngestLogDb>().OpenAsync();
+            return await log.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ingest_log WHERE message_id = @id", new { id = id.ToString() }) == 0;
+        }, "the ingest log mover to move the message");
+        return await ScalarAsync<long>("SELECT COUNT(*) FROM messages WHERE id = @id", new { id = id.ToString() }) == 1
+            ? StoreOutcome.Stored : StoreOutcome.Duplicate;
+    }
 
     /// <summary>
     /// A resident's text arrives: stored as a webhook would store it, routed by the consumer, and whatever the gateway
@@ -232,11 +244,18 @@ public sealed class GatewayTestHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every outbox row is published and every queued send has been attempted.</summary>
+    /// <summary>Waits until the ingest log is moved, every outbox row is published and every queued send has been attempted.</summary>
     public Task SettledAsync() => EventuallyAsync(async () =>
-        await ScalarAsync<long>("SELECT COUNT(*) FROM outbox") == 0
+        await IngestLogCountAsync() == 0
+        && await ScalarAsync<long>("SELECT COUNT(*) FROM outbox") == 0
         && await ScalarAsync<long>("SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status IN ('queued', 'sending')") == 0,
         "the outbox to drain and queued sends to be attempted");
+
+    public async Task<long> IngestLogCountAsync()
+    {
+        await using var log = await Get<IngestLogDb>().OpenAsync();
+        return await log.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ingest_log");
+    }
 
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {
@@ -410,3 +429,6 @@ internal sealed class TestOutputLoggerProvider(ITestOutputHelper output) : ILogg
         }
     }
 }
+
+/// <summary>What became of a stored webhook once the mover took it from the ingest log.</summary>
+public enum StoreOutcome { Stored, Duplicate }

@@ -36,7 +36,7 @@ public sealed class OutboxTests(ITestOutputHelper output) : IAsyncLifetime
             "INSERT INTO messages (id, direction, kind, channel_key, urn, provider_message_id, raw_text, text, status, attempts, created_at, updated_at) " +
             "VALUES (@id, 'in', 'resident', @channel, @urn, @pid, @text, @text, 'received', 0, @now, @now)",
             new { id = id.ToString(), channel = Simulator, urn = ResidentUrn, pid = "crash-" + id, text, now = _host.Time.NowMs() }, tx);
-        await OutboxEntry.For(new InboundMessageReceived(id, Simulator, ResidentKey.Of(ResidentUrn))).WriteAsync(c, tx, _host.Time.NowMs());
+        await OutboxEntry.For(new InboundMessageReceived(id, Simulator, _host.Get<ResidentKeys>().Of(ResidentUrn))).WriteAsync(c, tx, _host.Time.NowMs());
         await tx.CommitAsync();
         return id;
     }

@@ -246,7 +246,7 @@ public sealed class RoutingTests(ITestOutputHelper output) : IAsyncLifetime
         _host.Time.Advance(TimeSpan.FromHours(1));
 
         // The broker delivers the same event again (a crash between publish and outbox delete does this).
-        var again = new InboundMessageReceived(Guid.Parse(id), Simulator, ResidentKey.Of(ResidentUrn));
+        var again = new InboundMessageReceived(Guid.Parse(id), Simulator, _host.Get<ResidentKeys>().Of(ResidentUrn));
         await _host.Harness.Bus.Publish(again);
         await _host.Harness.Bus.Publish(again);
         await _host.ConsumedAsync<InboundMessageReceived>(m => m.MessageId == Guid.Parse(id), count: 3);
@@ -264,7 +264,7 @@ public sealed class RoutingTests(ITestOutputHelper output) : IAsyncLifetime
         await _host.AddResidentAsync(ResidentUrn, LienSon);
         var id = await _host.ReceiveAsync("HUY");
 
-        await _host.Harness.Bus.Publish(new InboundMessageReceived(Guid.Parse(id), Simulator, ResidentKey.Of(ResidentUrn)));
+        await _host.Harness.Bus.Publish(new InboundMessageReceived(Guid.Parse(id), Simulator, _host.Get<ResidentKeys>().Of(ResidentUrn)));
         await _host.ConsumedAsync<InboundMessageReceived>(m => m.MessageId == Guid.Parse(id), count: 2);
         await _host.SettledAsync();
 
@@ -275,7 +275,7 @@ public sealed class RoutingTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Should_not_reroute_a_held_message_on_redelivery()
     {
         var id = await _host.ReceiveAsync("Cho hỏi về hộ nghèo");
-        await _host.Harness.Bus.Publish(new InboundMessageReceived(Guid.Parse(id), Simulator, ResidentKey.Of(ResidentUrn)));
+        await _host.Harness.Bus.Publish(new InboundMessageReceived(Guid.Parse(id), Simulator, _host.Get<ResidentKeys>().Of(ResidentUrn)));
         await _host.ConsumedAsync<InboundMessageReceived>(m => m.MessageId == Guid.Parse(id), count: 2);
         await _host.SettledAsync();
 

@@ -82,7 +82,11 @@ public sealed class InboundWriterTests(ITestOutputHelper output) : IAsyncLifetim
         await _host.ConsumedAsync<InboundMessageReceived>(m => m.MessageId == Guid.Parse(id));
         var published = _host.Harness.Published.Select<InboundMessageReceived>(x => x.Context.Message.MessageId == Guid.Parse(id)).First();
         Assert.Equal(Simulator, published.Context.Message.ChannelKey);
-        Assert.Equal(Gateway.App.Features.Routing.ResidentKey.Of(ResidentUrn), published.Context.Message.ResidentKey);
+        Assert.Equal(_host.Get<Gateway.App.Features.Routing.ResidentKeys>().Of(ResidentUrn), published.Context.Message.ResidentKey);
         Assert.DoesNotContain(ResidentPhone, published.Context.Message.ResidentKey);
+        // Keyed, not a bare hash: anyone can hash every phone number, nobody without the secret can do this.
+        var bareHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ResidentUrn)), 0, 8).ToLowerInvariant();
+        Assert.NotEqual(bareHash, published.Context.Message.ResidentKey);
+        Assert.Single(await _host.QueryAsync<string>("SELECT value FROM gateway_secrets WHERE name = 'resident-key'"));
     }
 }

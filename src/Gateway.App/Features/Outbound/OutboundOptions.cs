@@ -17,6 +17,12 @@ public sealed class OutboundOptions
     /// <summary>Provider call timeout: past it the attempt counts as failed and retryable.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long a send's claim holds (the lease on the row). Past it, with no result recorded, the instance is taken
+    /// for dead and the sweep settles the send. Must exceed the longest send: pacing wait + two calls of SendTimeout.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How soon a message parked by its channel (no working token, channel stopped) is tried again.</summary>
     public TimeSpan ParkedRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 

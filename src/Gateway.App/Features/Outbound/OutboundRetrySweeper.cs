@@ -11,9 +11,10 @@ using Microsoft.Extensions.Options;
 namespace Gateway.App.Features.Outbound;
 
 /// <summary>
-/// Re-issues sends whose retry is due (the schedule lives in the table, not in broker delays), and at start
-/// settles messages a crash left in <c>sending</c>: they become <c>unknown</c>, never re-sent blindly,
-/// because the provider may already have them.
+/// Re-issues sends whose retry is due (the schedule lives in the table, not in broker delays), and settles sends
+/// whose lease ran out (the instance that claimed them stopped mid-call): they become <c>unknown</c>, never re-sent
+/// blindly, because the provider may already have them (where the provider refuses a repeat, they are sent again;
+/// where it can be asked, the reconciler asks). Expired leases only: another instance's sends in flight are left alone.
 /// </summary>
 public sealed class OutboundRetrySweeper(Db db, DbWriter writer, ChannelCatalog channels, TimeProvider time, IOptions<OutboundOptions> options, ILogger<OutboundRetrySweeper> logger)
     : PeriodicWork(time, logger)
@@ -22,24 +23,29 @@ public sealed class OutboundRetrySweeper(Db db, DbWriter writer, ChannelCatalog 
 
     protected override async Task RunOnceAsync(bool first, CancellationToken ct)
     {
-        if (first) await SettleInterruptedAsync(ct);
+        await SettleExpiredLeasesAsync(ct);
         await SweepAsync(ct);
     }
 
-    private async Task SettleInterruptedAsync(CancellationToken ct)
+    /// <summary>Rows claimed before leases existed have none: they are as expired as can be.</summary>
+    private const string Expired = "direction = 'out' AND status = 'sending' AND (lease_until IS NULL OR lease_until < @now)";
+
+    public async Task<int> SettleExpiredLeasesAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        if (await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM messages WHERE {Expired}", new { now = time.NowMs() }) == 0) return 0;
         using var writing = await db.WriteLockAsync(ct: ct);
         // Where the provider refuses a repeated reference (eSMS), sending again is safe: a repeat is a refused duplicate.
         var safe = channels.All.Where(c => ChannelTypes.RefusesDuplicates(c.Type)).Select(c => c.Key).ToArray();
         var resent = safe.Length == 0 ? 0 : await connection.ExecuteAsync(
-            "UPDATE messages SET status = 'retrying', next_attempt_at = @now, updated_at = @now WHERE direction = 'out' AND status = 'sending' AND channel_key IN @safe",
+            $"UPDATE messages SET status = 'retrying', next_attempt_at = @now, updated_at = @now WHERE {Expired} AND channel_key IN @safe",
             new { now = time.NowMs(), safe });
-        if (resent > 0) Logger.LogWarning("{Count} sends were interrupted by a stop; sending again (the provider refuses duplicates)", resent);
+        if (resent > 0) Logger.LogWarning("{Count} sends' leases ran out (their instance stopped mid-call); sending again (the provider refuses duplicates)", resent);
         var settled = await connection.ExecuteAsync(
-            "UPDATE messages SET status = 'unknown', error_code = 'interrupted', error_message = 'The gateway stopped during the provider call', updated_at = @now WHERE direction = 'out' AND status = 'sending'",
+            $"UPDATE messages SET status = 'unknown', error_code = 'interrupted', error_message = 'The gateway stopped during the provider call', updated_at = @now WHERE {Expired}",
             new { now = time.NowMs() });
-        if (settled > 0) Logger.LogWarning("{Count} sends were interrupted by a stop; marked unknown for review", settled);
+        if (settled > 0) Logger.LogWarning("{Count} sends' leases ran out (their instance stopped mid-call); marked unknown for review", settled);
+        return resent + settled;
     }
 
     public Task<int> SweepAsync(CancellationToken ct) =>

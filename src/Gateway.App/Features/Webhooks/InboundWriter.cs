@@ -1,24 +1,19 @@
 using System.Data.Common;
 using System.Text.Json;
 using System.Threading.Channels;
-using Dapper;
-using Gateway.App.Features.Routing;
 using Gateway.App.Infrastructure;
 using Gateway.App.Infrastructure.Database;
-using Gateway.App.Infrastructure.Outbox;
 using Gateway.Channels;
-using Gateway.Contracts;
 
 namespace Gateway.App.Features.Webhooks;
 
-public enum StoreOutcome { Stored, Duplicate }
-
 /// <summary>
-/// Persists inbound messages with grouped commits: every webhook waits for its row and outbox row to be
-/// committed before it is answered, but concurrent webhooks share one transaction (one fsync), which is
-/// what lifts ingest from ~2.7k/s (a commit each) to the HTTP ceiling.
+/// Appends inbound messages to the write-ahead ingest log with grouped commits: every webhook waits for its row to
+/// be committed before it is answered, but concurrent webhooks share one transaction (one fsync), and the row goes
+/// to a table with no secondary index, in a file (on SQLite) no other writer locks. Deduplication, routing and
+/// everything else happen after, in <see cref="Routing.IngestLogMover"/>, at whatever pace is left.
 /// </summary>
-public sealed class InboundWriter(Db db, DbWriter writer, ILogger<InboundWriter> logger) : BackgroundService
+public sealed class InboundWriter(IngestLogDb log, TimeProvider time, ILogger<InboundWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 1024;
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(16 * MaxBatch)
@@ -26,19 +21,28 @@ public sealed class InboundWriter(Db db, DbWriter writer, ILogger<InboundWriter>
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait, // back-pressure on the webhooks instead of unbounded memory
     });
+    private long _appended;
 
-    public async Task<StoreOutcome> StoreAsync(string channelKey, MessageReceived message, CancellationToken ct)
+    /// <summary>Raised after each commit: the mover wakes instead of polling.</summary>
+    public event Action? Appended;
+
+    /// <summary>Rows committed since start: the mover reads how busy ingest is from it.</summary>
+    public long AppendedCount => Interlocked.Read(ref _appended);
+
+    /// <returns>The id the message will have in <c>messages</c> (unless it turns out to be a provider's repeat).</returns>
+    public async Task<Guid> StoreAsync(string channelKey, MessageReceived message, CancellationToken ct)
     {
-        var pending = new Pending(channelKey, message, new TaskCompletionSource<StoreOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(channelKey, message, Guid.CreateVersion7(), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, ct);
-        return await pending.Done.Task.WaitAsync(ct);
+        await pending.Done.Task.WaitAsync(ct);
+        return pending.Id;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<Pending>(MaxBatch);
         var reader = _queue.Reader;
-        DbConnection? connection = null;
+        Append? append = null;
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
@@ -47,77 +51,83 @@ public sealed class InboundWriter(Db db, DbWriter writer, ILogger<InboundWriter>
                 while (batch.Count < MaxBatch && reader.TryRead(out var p)) batch.Add(p);
                 try
                 {
-                    connection ??= await db.OpenAsync(stoppingToken);
-                    await WriteBatchAsync(connection, batch, stoppingToken);
+                    append ??= await Append.OpenAsync(log, stoppingToken);
+                    await append.WriteAsync(batch, time.NowMs(), stoppingToken);
+                    foreach (var p in batch) p.Done.TrySetResult();
                 }
-                catch (Exception ex)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    logger.LogWarning(ex, "Group commit of {Count} inbound messages failed; retrying one by one", batch.Count);
-                    if (connection is not null) await connection.DisposeAsync();
-                    connection = null;
-                    await WriteOneByOneAsync(batch, stoppingToken);
+                    // The webhooks answer 500 and the provider retries; nothing was acknowledged.
+                    logger.LogWarning(ex, "Appending {Count} inbound messages to the ingest log failed", batch.Count);
+                    if (append is not null) await append.DisposeAsync();
+                    append = null;
+                    foreach (var p in batch) p.Done.TrySetException(ex);
+                    continue;
                 }
+                Interlocked.Add(ref _appended, batch.Count);
+                Appended?.Invoke();
             }
         }
         finally
         {
-            if (connection is not null) await connection.DisposeAsync();
+            if (append is not null) await append.DisposeAsync();
             // Anything still queued at shutdown was never acknowledged: the provider will retry it.
             while (reader.TryRead(out var p)) p.Done.TrySetCanceled();
         }
     }
 
-    private async Task WriteOneByOneAsync(List<Pending> batch, CancellationToken ct)
+    /// <summary>One connection and one prepared INSERT reused across batches: no SQL parsed per row.</summary>
+    private sealed class Append : IAsyncDisposable
     {
-        foreach (var p in batch)
-        {
-            try
-            {
-                await using var connection = await db.OpenAsync(ct);
-                await WriteBatchAsync(connection, [p], ct);
-            }
-            catch (Exception ex)
-            {
-                // The webhook answers 500 and the provider retries; nothing was acknowledged.
-                p.Done.TrySetException(ex);
-            }
-        }
-    }
+        private readonly IngestLogDb _log;
+        private readonly DbConnection _connection;
+        private readonly DbCommand _insert;
+        private readonly DbParameter[] _p;
 
-    private async Task WriteBatchAsync(DbConnection connection, IReadOnlyList<Pending> batch, CancellationToken ct)
-    {
-        var insert = db.Dialect.InsertIgnore("messages",
-            "id, direction, kind, channel_key, urn, provider_message_id, raw_text, text, attachments, status, attempts, created_at, updated_at",
-            "@Id, 'in', 'resident', @ChannelKey, @Urn, @ProviderMessageId, @RawText, @Text, @Attachments, 'received', 0, @Now, @Now",
-            "channel_key = @ChannelKey AND direction = 'in' AND provider_message_id = @ProviderMessageId");
-        var outcomes = await writer.WriteAsync(connection, async w =>
+        private Append(IngestLogDb log, DbConnection connection)
         {
-            var outcomes = new StoreOutcome[batch.Count];
-            for (var i = 0; i < batch.Count; i++)
+            _log = log;
+            _connection = connection;
+            _insert = connection.CreateCommand();
+            _insert.CommandText = "INSERT INTO ingest_log (message_id, channel_key, urn, provider_message_id, raw_text, text, attachments, received_at) " +
+                                  "VALUES (@id, @channel, @urn, @pid, @raw, @text, @attachments, @at)";
+            _p = new[] { "@id", "@channel", "@urn", "@pid", "@raw", "@text", "@attachments", "@at" }.Select(name =>
             {
-                var (channelKey, m, _) = batch[i];
-                var id = Guid.CreateVersion7();
-                var rows = await connection.ExecuteAsync(insert, new
-                {
-                    Id = id,
-                    ChannelKey = channelKey,
-                    Urn = m.From.ToString(),
-                    m.ProviderMessageId,
-                    m.RawText,
-                    m.Text,
-                    Attachments = Attachments(m),
-                    w.Now,
-                }, w.Tx);
-                if (rows == 1)
-                {
-                    await w.PublishAsync(new InboundMessageReceived(id, channelKey, ResidentKey.Of(m.From.ToString())));
-                    outcomes[i] = StoreOutcome.Stored;
-                }
-                else outcomes[i] = StoreOutcome.Duplicate;
+                var p = _insert.CreateParameter();
+                p.ParameterName = name;
+                _insert.Parameters.Add(p);
+                return p;
+            }).ToArray();
+        }
+
+        public static async Task<Append> OpenAsync(IngestLogDb log, CancellationToken ct) => new(log, await log.OpenAsync(ct));
+
+        public async Task WriteAsync(IReadOnlyList<Pending> batch, long now, CancellationToken ct)
+        {
+            using var writing = await _log.WriteLockAsync(urgent: true, ct);
+            await using var tx = await _connection.BeginTransactionAsync(ct);
+            _insert.Transaction = tx;
+            foreach (var (channelKey, m, id, _) in batch)
+            {
+                _p[0].Value = id.ToString();
+                _p[1].Value = channelKey;
+                _p[2].Value = m.From.ToString();
+                _p[3].Value = (object?)m.ProviderMessageId ?? DBNull.Value;
+                _p[4].Value = m.RawText;
+                _p[5].Value = m.Text;
+                _p[6].Value = (object?)Attachments(m) ?? DBNull.Value;
+                _p[7].Value = now;
+                await _insert.ExecuteNonQueryAsync(ct);
             }
-            return outcomes;
-        }, urgent: true, ct);
-        for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(outcomes[i]);
+            await tx.CommitAsync(ct);
+            _insert.Transaction = null;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _insert.DisposeAsync();
+            await _connection.DisposeAsync();
+        }
     }
 
     private static string? Attachments(MessageReceived m)
@@ -126,5 +136,5 @@ public sealed class InboundWriter(Db db, DbWriter writer, ILogger<InboundWriter>
         return JsonSerializer.Serialize(new { media = m.Attachments, location = m.Location });
     }
 
-    private sealed record Pending(string ChannelKey, MessageReceived Message, TaskCompletionSource<StoreOutcome> Done);
+    private sealed record Pending(string ChannelKey, MessageReceived Message, Guid Id, TaskCompletionSource Done);
 }

@@ -10,6 +10,9 @@ public sealed class DatabaseOptions
     public string ConnectionString { get; set; } = "Data Source=data/gateway.db";
 
     /// <summary>SQLite only: FULL survives power loss, NORMAL only a process crash. Grouped commits keep FULL affordable.</summary>
+    /// <summary>SQLite only: the write-ahead ingest log's file; default <c>&lt;database&gt;-ingest.db</c> beside the main file.</summary>
+    public string? IngestLogConnectionString { get; set; }
+
     public string SqliteSynchronous { get; set; } = "FULL";
 
     /// <summary>Apply migrations at start. Default: on for SQLite; for SQL Server run <c>--migrate</c> once per release.</summary>

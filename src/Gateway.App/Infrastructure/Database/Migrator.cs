@@ -7,13 +7,18 @@ namespace Gateway.App.Infrastructure.Database;
 /// Applies the embedded, dated <c>.sql</c> files of the configured dialect in name order, once each.
 /// Schema changes are new files, never edits.
 /// </summary>
-public sealed class Migrator(Db db, ILogger<Migrator> logger)
+public sealed class Migrator(Db db, IngestLogDb ingestLog, ILogger<Migrator> logger)
 {
     private const string ResourceMarker = ".Infrastructure.Database.Migrations.";
 
-    public static IReadOnlyList<(string Name, string Sql)> Scripts(DatabaseProvider provider)
+    public static IReadOnlyList<(string Name, string Sql)> Scripts(DatabaseProvider provider) =>
+        Scripts(provider == DatabaseProvider.Sqlite ? "sqlite" : "sqlserver");
+
+    /// <summary>The ingest log's own file on SQLite; on SQL Server its table is in the main migrations.</summary>
+    public const string IngestLogFolder = "ingest";
+
+    public static IReadOnlyList<(string Name, string Sql)> Scripts(string folder)
     {
-        var folder = provider == DatabaseProvider.Sqlite ? "sqlite" : "sqlserver";
         var assembly = typeof(Migrator).Assembly;
         return assembly.GetManifestResourceNames()
             .Where(n => n.Contains(ResourceMarker + folder + ".", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
@@ -25,13 +30,25 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
 
     public async Task<int> MigrateAsync(CancellationToken ct = default)
     {
-        await using var connection = await db.OpenAsync(ct);
+        int count;
+        await using (var connection = await db.OpenAsync(ct))
+            count = await MigrateAsync(connection, Scripts(db.Provider), ct);
+        if (ingestLog.IsSeparateFile)
+        {
+            await using var connection = await ingestLog.OpenAsync(ct);
+            count += await MigrateAsync(connection, Scripts(IngestLogFolder), ct);
+        }
+        return count;
+    }
+
+    private async Task<int> MigrateAsync(System.Data.Common.DbConnection connection, IReadOnlyList<(string Name, string Sql)> scripts, CancellationToken ct)
+    {
         await connection.ExecuteAsync(db.Dialect.IsSqlite
             ? "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)"
             : "IF OBJECT_ID('schema_migrations') IS NULL CREATE TABLE schema_migrations (name NVARCHAR(200) NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL)");
         var applied = (await connection.QueryAsync<string>("SELECT name FROM schema_migrations")).ToHashSet();
         var count = 0;
-        foreach (var (name, sql) in Scripts(db.Provider))
+        foreach (var (name, sql) in scripts)
         {
             if (applied.Contains(name)) continue;
             await using var tx = await connection.BeginTransactionAsync(ct);

@@ -16,7 +16,7 @@ namespace Gateway.App.Infrastructure.Outbox;
 /// inbound messages still <c>received</c> and outbound messages still <c>queued</c>. Consumers are
 /// idempotent and sends are claimed before the provider call, so a second copy does nothing.
 /// </summary>
-public sealed class UnfinishedWorkRecovery(Db db, IServiceScopeFactory scopes, IBusControl bus, TimeProvider time,
+public sealed class UnfinishedWorkRecovery(Db db, IServiceScopeFactory scopes, IBusControl bus, ResidentKeys keys, TimeProvider time,
     IOptions<OutboxOptions> options, ILogger<UnfinishedWorkRecovery> logger) : PeriodicWork(time, logger)
 {
     private const int Page = 1000;
@@ -57,7 +57,7 @@ public sealed class UnfinishedWorkRecovery(Db db, IServiceScopeFactory scopes, I
                 foreach (var (id, channelKey, urn, direction) in rows)
                 {
                     if (direction == "in")
-                        await bus.Publish(new InboundMessageReceived(Guid.Parse(id), channelKey, ResidentKey.Of(urn)), ct);
+                        await bus.Publish(new InboundMessageReceived(Guid.Parse(id), channelKey, keys.Of(urn)), ct);
                     else
                         await bus.Publish(new SendOutboundMessage(Guid.Parse(id)), ct);
                 }

@@ -24,7 +24,7 @@ public sealed class BroadcastScheduler(
 
     public async Task PassAsync(bool first, CancellationToken ct)
     {
-        if (first) await runs.SettleInterruptedAsync();
+        await runs.SettleInterruptedAsync(); // sends whose lease ran out: their instance stopped mid-call
         var now = Time.NowMs();
         List<BroadcastRow> active;
         await using (var c = await db.OpenAsync(ct))

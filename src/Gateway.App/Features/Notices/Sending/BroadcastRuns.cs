@@ -86,27 +86,30 @@ public sealed class BroadcastRuns(Db db, DbWriter writer, BroadcastStore store, 
     }
 
     /// <summary>
-    /// At start: a delivery still <c>sending</c> was in a provider call when the process died. It may have gone,
+    /// Each pass: a delivery still <c>sending</c> past its lease was in a provider call when its instance died. It may have gone,
     /// so it becomes <c>unknown</c> (reported), never sent again.
     /// </summary>
     public async Task<int> SettleInterruptedAsync()
     {
         await using var c = await db.OpenAsync();
+        // Expired leases only: another instance's sends in flight keep theirs. Rows claimed before leases have none.
+        const string expired = "status = @sending AND (lease_until IS NULL OR lease_until < @now)";
+        if (await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM notice_deliveries WHERE {expired}", new { sending = NoticeDeliveryStatus.Sending, now = time.NowMs() }) == 0) return 0;
         using var writing = await db.WriteLockAsync();
         // Where the provider refuses a repeated reference (eSMS RequestId = the delivery id), sending again is safe.
         var safe = channels.All.Where(ch => ChannelTypes.RefusesDuplicates(ch.Type)).Select(ch => ch.Key).ToArray();
         var resent = safe.Length == 0 ? 0 : await c.ExecuteAsync(
-            "UPDATE notice_deliveries SET status = @retrying, next_attempt_at = @now, updated_at = @now WHERE status = @sending AND channel_key IN @safe",
+            $"UPDATE notice_deliveries SET status = @retrying, next_attempt_at = @now, updated_at = @now WHERE {expired} AND channel_key IN @safe",
             new { retrying = NoticeDeliveryStatus.Retrying, sending = NoticeDeliveryStatus.Sending, now = time.NowMs(), safe });
         if (resent > 0) logger.LogWarning("{Count} notice sends were interrupted by a stop; sending again (the provider refuses duplicates)", resent);
         // Where the provider can be asked (Twilio), the reconciler settles them; the run waits for its answer.
         var askable = channels.All.Where(ch => ch.Adapter is IReconcilingAdapter).Select(ch => ch.Key).ToArray();
         var checking = askable.Length == 0 ? 0 : await c.ExecuteAsync(
-            "UPDATE notice_deliveries SET status = @checking, reason = 'interrupted', updated_at = @now WHERE status = @sending AND channel_key IN @askable",
+            $"UPDATE notice_deliveries SET status = @checking, reason = 'interrupted', updated_at = @now WHERE {expired} AND channel_key IN @askable",
             new { checking = NoticeDeliveryStatus.Checking, sending = NoticeDeliveryStatus.Sending, now = time.NowMs(), askable });
         if (checking > 0) logger.LogWarning("{Count} notice sends were interrupted by a stop; asking the provider whether it has them", checking);
         var settled = await c.ExecuteAsync(
-            "UPDATE notice_deliveries SET status = @unknown, reason = 'interrupted', error_message = 'The gateway stopped during the provider call', updated_at = @now WHERE status = @sending",
+            $"UPDATE notice_deliveries SET status = @unknown, reason = 'interrupted', error_message = 'The gateway stopped during the provider call', updated_at = @now WHERE {expired}",
             new { unknown = NoticeDeliveryStatus.Unknown, sending = NoticeDeliveryStatus.Sending, now = time.NowMs() });
         if (settled > 0) logger.LogWarning("{Count} notice sends were interrupted by a stop; marked unknown", settled);
         return settled;

@@ -22,6 +22,7 @@ namespace Gateway.App.Features.Notices.Sending;
 public sealed class SendNoticeChunkConsumer(
     Db db, BroadcastStore store, BroadcastRuns runs, OutboundSender sender, QuietHours quietHours, TimeProvider time,
     NoticeChannelPolicy policy, TemplateStore templates, CommuneDirectory directory,
+    Infrastructure.GatewayInstance instance, Microsoft.Extensions.Options.IOptions<Outbound.OutboundOptions> outbound,
     ILogger<SendNoticeChunkConsumer> logger) : IConsumer<SendNoticeChunk>
 {
     public const int ClaimSize = 50;
@@ -92,8 +93,9 @@ public sealed class SendNoticeChunkConsumer(
             """, args, tx)).ToList();
         if (ids.Count == 0) return [];
         await c.ExecuteAsync(
-            "UPDATE notice_deliveries SET status = @sending, attempts = attempts + 1, updated_at = @now WHERE id IN @ids AND status IN (@queued, @retrying)",
-            new { ids, now, args.sending, args.queued, args.retrying }, tx);
+            // The lease: which instance sends these and until when; past it the scheduler's sweep settles them.
+            "UPDATE notice_deliveries SET status = @sending, attempts = attempts + 1, lease_owner = @owner, lease_until = @until, updated_at = @now WHERE id IN @ids AND status IN (@queued, @retrying)",
+            new { ids, now, args.sending, args.queued, args.retrying, owner = instance.Id, until = now + (long)outbound.Value.LeaseDuration.TotalMilliseconds }, tx);
         var rows = (await c.QueryAsync<ClaimedRow>(
             "SELECT id AS Id, resident_id AS ResidentId, channel_key AS ChannelKey, channel_type AS ChannelType, urn AS Urn, language AS Language, attempts AS Attempts FROM notice_deliveries WHERE id IN @ids ORDER BY id",
             new { ids }, tx)).ToList();
@@ -122,9 +124,9 @@ public sealed class SendNoticeChunkConsumer(
             {
                 case SendResult.Sent sent:
                     await c.ExecuteAsync(
-                        "UPDATE notice_deliveries SET status = @status, provider_message_id = @pid, reason = NULL, error_message = NULL, updated_at = @now WHERE id = @Id AND status = @sending",
+                        "UPDATE notice_deliveries SET status = @status, provider_message_id = @pid, reason = NULL, error_message = NULL, updated_at = @now WHERE id = @Id AND status = @sending AND lease_owner = @owner",
                         new { status = sent.Status == DeliveryStatus.Delivered ? NoticeDeliveryStatus.Delivered : NoticeDeliveryStatus.Sent,
-                              pid = sent.ProviderMessageId, now, row.Id, sending = NoticeDeliveryStatus.Sending }, tx);
+                              pid = sent.ProviderMessageId, now, row.Id, sending = NoticeDeliveryStatus.Sending, owner = instance.Id }, tx);
                     break;
                 case SendResult.Failed { Kind: FailureKind.Unreachable or FailureKind.QuotaSpent } definite
                     when next is not null:
@@ -136,14 +138,14 @@ public sealed class SendNoticeChunkConsumer(
                     fallback.AddDynamicParams(new
                     {
                         key = nextChannel.Key, type = nextChannel.Type, urn = nextUrn, queued = NoticeDeliveryStatus.Queued, code = definite.Code,
-                        message = OutboundSender.Truncate(definite.Message), now, id = row.Id, sending = NoticeDeliveryStatus.Sending,
+                        message = OutboundSender.Truncate(definite.Message), now, id = row.Id, sending = NoticeDeliveryStatus.Sending, owner = instance.Id,
                         segments = OutboundSender.Cost(nextChannel.Type, nextChannel.Type == ChannelTypes.Zalo ? zalo : sms),
                     });
                     await c.ExecuteAsync(
                         """
                         UPDATE notice_deliveries SET channel_key = @key, channel_type = @type, urn = @urn, status = @queued, attempts = 0,
                                next_attempt_at = NULL, fallback_reason = @code, reason = NULL, error_message = @message, segments = @segments, updated_at = @now
-                        WHERE id = @id AND status = @sending
+                        WHERE id = @id AND status = @sending AND lease_owner = @owner
                         """,
                         fallback, tx);
                     break;
@@ -151,16 +153,16 @@ public sealed class SendNoticeChunkConsumer(
                     var delay = sender.RetryDelay(row.Attempts, failed.RetryAfter);
                     // A parked send (the channel could not send now) does not spend one of the delivery's attempts.
                     await c.ExecuteAsync(
-                        "UPDATE notice_deliveries SET status = @retrying, next_attempt_at = @next, reason = @Code, error_message = @message, attempts = attempts - @refund, updated_at = @now WHERE id = @Id AND status = @sending",
+                        "UPDATE notice_deliveries SET status = @retrying, next_attempt_at = @next, reason = @Code, error_message = @message, attempts = attempts - @refund, updated_at = @now WHERE id = @Id AND status = @sending AND lease_owner = @owner",
                         new { retrying = NoticeDeliveryStatus.Retrying, next = now + (long)delay.TotalMilliseconds, failed.Code,
                               message = OutboundSender.Truncate(failed.Message), refund = OutboundSender.IsParked(failed) ? 1 : 0,
-                              now, row.Id, sending = NoticeDeliveryStatus.Sending }, tx);
+                              now, row.Id, sending = NoticeDeliveryStatus.Sending, owner = instance.Id }, tx);
                     break;
                 case SendResult.Failed failed:
                     await c.ExecuteAsync(
-                        "UPDATE notice_deliveries SET status = @failedStatus, reason = @Code, error_message = @message, updated_at = @now WHERE id = @Id AND status = @sending",
+                        "UPDATE notice_deliveries SET status = @failedStatus, reason = @Code, error_message = @message, updated_at = @now WHERE id = @Id AND status = @sending AND lease_owner = @owner",
                         new { failedStatus = NoticeDeliveryStatus.Failed, failed.Code, message = OutboundSender.Truncate(failed.Message), now, row.Id,
-                              sending = NoticeDeliveryStatus.Sending }, tx);
+                              sending = NoticeDeliveryStatus.Sending, owner = instance.Id }, tx);
                     logger.LogWarning("Notice delivery {Delivery} of broadcast {Broadcast} via {Channel} failed for good ({Code})", row.Id, broadcastId, row.ChannelKey, failed.Code);
                     break;
             }
