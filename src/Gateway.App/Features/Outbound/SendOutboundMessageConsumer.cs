@@ -64,6 +64,7 @@ public sealed class SendOutboundMessageConsumer(
     private async Task RecordAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, OutboundRow row, SendResult result)
     {
         var now = time.NowMs();
+        Metrics.GatewayMetrics.SendRecorded(row.ChannelKey, result);
         switch (result)
         {
             case SendResult.Sent sent:
