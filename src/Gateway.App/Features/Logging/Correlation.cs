@@ -42,10 +42,20 @@ public static class Correlation
         id ??= NewId();
         var previous = Ambient.Value;
         Ambient.Value = id;
-        var scope = logger.BeginScope(new Dictionary<string, object?> { [ScopeKey] = id });
+        var scope = logger.BeginScope(new Scope(id));
         if (hop is not null && messageId is not null) logger.LogDebug("{Hop} message {MessageId}", hop, messageId);
         else if (hop is not null) logger.LogDebug("{Hop}", hop);
         return new Exit(scope, previous);
+    }
+
+    /// <summary>The scope's state: one structured value, and a readable text for plain formatters.</summary>
+    private sealed class Scope(string id) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public KeyValuePair<string, object?> this[int index] => index == 0 ? new(ScopeKey, id) : throw new ArgumentOutOfRangeException(nameof(index));
+        public int Count => 1;
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() { yield return this[0]; }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        public override string ToString() => $"{ScopeKey}:{id}";
     }
 
     private sealed class Exit(IDisposable? scope, string? previous) : IDisposable

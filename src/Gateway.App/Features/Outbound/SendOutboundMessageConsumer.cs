@@ -39,7 +39,7 @@ public sealed class SendOutboundMessageConsumer(
                     new { Now = time.NowMs(), id }, tx);
                 if (claimed == 0) continue; // sent, failed, or being sent by someone else
                 rows.Add(await connection.QuerySingleAsync<OutboundRow>(
-                    "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, attempts AS Attempts FROM messages WHERE id = @id", new { id }, tx));
+                    "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, attempts AS Attempts, correlation_id AS CorrelationId FROM messages WHERE id = @id", new { id }, tx));
             }
             await tx.CommitAsync(ct);
         }
@@ -48,8 +48,11 @@ public sealed class SendOutboundMessageConsumer(
         await RecordAsync(rows, results);
     }
 
-    private Task<SendResult> SendOneAsync(OutboundRow row, CancellationToken ct) =>
-        sender.SendAsync(Guid.Parse(row.Id), row.ChannelKey, row.Urn, row.Text, row.Attempts, SendPriority.Conversation, ct);
+    private async Task<SendResult> SendOneAsync(OutboundRow row, CancellationToken ct)
+    {
+        using var hop = Logging.Correlation.Enter(logger, row.CorrelationId, "send", row.Id); // the provider call's log lines carry the id
+        return await sender.SendAsync(Guid.Parse(row.Id), row.ChannelKey, row.Urn, row.Text, row.Attempts, SendPriority.Conversation, ct);
+    }
 
     private async Task RecordAsync(IReadOnlyList<OutboundRow> rows, IReadOnlyList<SendResult> results)
     {
@@ -57,7 +60,8 @@ public sealed class SendOutboundMessageConsumer(
         using var writing = await db.WriteLockAsync();
         await using var tx = await connection.BeginTransactionAsync();
         for (var i = 0; i < rows.Count; i++)
-            await RecordAsync(connection, tx, rows[i], results[i]);
+            using (Logging.Correlation.Enter(logger, rows[i].CorrelationId))
+                await RecordAsync(connection, tx, rows[i], results[i]);
         await tx.CommitAsync();
     }
 
@@ -97,5 +101,6 @@ public sealed class SendOutboundMessageConsumer(
         public string Urn { get; init; } = "";
         public string Text { get; init; } = "";
         public int Attempts { get; init; }
+        public string? CorrelationId { get; init; }
     }
 }

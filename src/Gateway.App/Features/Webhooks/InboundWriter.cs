@@ -29,7 +29,7 @@ public sealed class InboundWriter(Db db, DbWriter writer, ILogger<InboundWriter>
 
     public async Task<StoreOutcome> StoreAsync(string channelKey, MessageReceived message, CancellationToken ct)
     {
-        var pending = new Pending(channelKey, message, new TaskCompletionSource<StoreOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(channelKey, message, new TaskCompletionSource<StoreOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), Features.Logging.Correlation.Current);
         await _queue.Writer.WriteAsync(pending, ct);
         return await pending.Done.Task.WaitAsync(ct);
     }
@@ -87,15 +87,15 @@ public sealed class InboundWriter(Db db, DbWriter writer, ILogger<InboundWriter>
     private async Task WriteBatchAsync(DbConnection connection, IReadOnlyList<Pending> batch, CancellationToken ct)
     {
         var insert = db.Dialect.InsertIgnore("messages",
-            "id, direction, kind, channel_key, urn, provider_message_id, raw_text, text, attachments, status, attempts, created_at, updated_at",
-            "@Id, 'in', 'resident', @ChannelKey, @Urn, @ProviderMessageId, @RawText, @Text, @Attachments, 'received', 0, @Now, @Now",
+            "id, direction, kind, channel_key, urn, provider_message_id, raw_text, text, attachments, status, attempts, correlation_id, created_at, updated_at",
+            "@Id, 'in', 'resident', @ChannelKey, @Urn, @ProviderMessageId, @RawText, @Text, @Attachments, 'received', 0, @CorrelationId, @Now, @Now",
             "channel_key = @ChannelKey AND direction = 'in' AND provider_message_id = @ProviderMessageId");
         var outcomes = await writer.WriteAsync(connection, async w =>
         {
             var outcomes = new StoreOutcome[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
-                var (channelKey, m, _) = batch[i];
+                var (channelKey, m, _, correlationId) = batch[i];
                 var id = Guid.CreateVersion7();
                 var rows = await connection.ExecuteAsync(insert, new
                 {
@@ -106,6 +106,7 @@ public sealed class InboundWriter(Db db, DbWriter writer, ILogger<InboundWriter>
                     m.RawText,
                     m.Text,
                     Attachments = Attachments(m),
+                    CorrelationId = correlationId,
                     w.Now,
                 }, w.Tx);
                 if (rows == 1)
@@ -126,5 +127,5 @@ public sealed class InboundWriter(Db db, DbWriter writer, ILogger<InboundWriter>
         return JsonSerializer.Serialize(new { media = m.Attachments, location = m.Location });
     }
 
-    private sealed record Pending(string ChannelKey, MessageReceived Message, TaskCompletionSource<StoreOutcome> Done);
+    private sealed record Pending(string ChannelKey, MessageReceived Message, TaskCompletionSource<StoreOutcome> Done, string? CorrelationId);
 }
