@@ -69,7 +69,7 @@ public sealed class ObservabilityTests(ObservabilityFixture f) : IClassFixture<O
             Assert.True(Sample(scrape, "gateway_backlog", key, $"stage=\"{stage}\"") >= 0, $"backlog stage {stage}");
         Assert.Equal(1, Sample(scrape, "gateway_channel_usable", key));
         Assert.Equal(1, Sample(scrape, "gateway_channel_state", key, "state=\"ok\""));
-        Assert.NotNull(Sample(scrape, "gateway_channel_token_expires_in_seconds", $"channel=\"{Demo.ZaloKey}\""));
+        Assert.NotNull(Sample(scrape, "gateway_channel_usable", $"channel=\"{Demo.ZaloKey}\""));
         Assert.DoesNotContain(phone, scrape);
         Assert.DoesNotContain(phone[3..], scrape);
     });

@@ -31,7 +31,7 @@ public static class OpenApiSetup
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var d = context.Description;
-                if (!ApiExamples.ByRoute.TryGetValue($"{d.HttpMethod} /{d.RelativePath}", out var example)) return Task.CompletedTask;
+                if (!ApiExamples.ByRoute.TryGetValue($"{d.HttpMethod} /{RouteKey(d.RelativePath)}", out var example)) return Task.CompletedTask;
                 Apply(operation, example);
                 return Task.CompletedTask;
             });
@@ -72,6 +72,10 @@ public static class OpenApiSetup
             media.Example = response.Example.DeepClone();
         }
     }
+
+    /// <summary>The route as the document writes it: <c>{id:guid}</c> → <c>{id}</c>.</summary>
+    internal static string RouteKey(string? relativePath) =>
+        System.Text.RegularExpressions.Regex.Replace(relativePath ?? "", @"\{([^}:?]+)[^}]*\}", "{$1}").TrimEnd('/');
 
     private static string Reason(int status) => status switch { 200 => "OK", 201 => "Created", 202 => "Accepted", _ => status.ToString() };
 }

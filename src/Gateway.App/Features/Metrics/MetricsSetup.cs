@@ -11,6 +11,8 @@ public static class MetricsSetup
     public static IServiceCollection AddGatewayMetrics(this IServiceCollection services)
     {
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section)
+            // One comma-separated value (Metrics__AllowedNetworks=10.0.0.0/8,::1) binds to no list item: take it whole.
+            .Configure<IConfiguration>((o, c) => { if (c[$"{MetricsOptions.Section}:AllowedNetworks"] is { Length: > 0 } one) o.AllowedNetworks = [one]; })
             .Validate(o => { o.Networks(); return true; }).ValidateOnStart();
         services.AddSingleton(sp => new MetricsAccess(sp.GetRequiredService<IOptions<MetricsOptions>>().Value));
         services.AddSingleton<GatewayGauges>();
