@@ -1,9 +1,12 @@
+using Gateway.App.Features.ApiDocs;
 using Gateway.App.Features.Auth;
 using Gateway.App.Features.Channels;
 using Gateway.App.Features.Channels.Pages;
 using Gateway.App.Features.Diagnostics;
 using Gateway.App.Features.Health;
 using Gateway.App.Features.Inbox;
+using Gateway.App.Features.Logging;
+using Gateway.App.Features.Metrics;
 using Gateway.App.Features.Notices;
 using Gateway.App.Features.Oversight;
 using Gateway.App.Features.Residents;
@@ -26,6 +29,8 @@ builder.Services.AddOversight();
 builder.Services.AddNotices();
 builder.Services.AddGatewayAuth();
 builder.Services.AddGatewayHealth();
+builder.Services.AddGatewayMetrics();
+builder.Services.AddGatewayOpenApi();
 builder.Services.AddWebPages();
 builder.Services.AddProblemDetails();
 
@@ -34,11 +39,14 @@ await app.PrepareAsync(Startup.IsMigrateOnly(args));
 if (Startup.IsMigrateOnly(args)) return;
 await Gateway.App.Features.Accounts.AccountsSetup.UseAccountsAndSignInAsync(app); // forwarded headers + HSTS first, admin API/page, bootstrap admin
 
+app.UseCorrelationIds();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapGatewayHealth();
+app.MapGatewayMetrics();
+app.MapGatewayOpenApi();
 app.MapWebhooksApi();
 app.MapAuthApi();
 app.MapLoginPages();

@@ -26,12 +26,12 @@ public static class OutboundQueue
     {
         var id = Guid.CreateVersion7();
         var insert = dialect.InsertIgnore("messages",
-            "id, direction, kind, channel_key, urn, conversation_id, text, status, attempts, author, idempotency_key, created_at, updated_at",
-            "@Id, 'out', @Kind, @ChannelKey, @Urn, @ConversationId, @Text, 'queued', 0, @Author, @IdempotencyKey, @Now, @Now",
+            "id, direction, kind, channel_key, urn, conversation_id, text, status, attempts, author, idempotency_key, correlation_id, created_at, updated_at",
+            "@Id, 'out', @Kind, @ChannelKey, @Urn, @ConversationId, @Text, 'queued', 0, @Author, @IdempotencyKey, @CorrelationId, @Now, @Now",
             "conversation_id = @ConversationId AND idempotency_key = @IdempotencyKey");
         var rows = await connection.ExecuteAsync(insert, new
         {
-            Id = id, m.Kind, m.ChannelKey, m.Urn, ConversationId = m.ConversationId?.ToString(), m.Text, m.Author, m.IdempotencyKey, Now = now,
+            Id = id, m.Kind, m.ChannelKey, m.Urn, ConversationId = m.ConversationId?.ToString(), m.Text, m.Author, m.IdempotencyKey, CorrelationId = Features.Logging.Correlation.Current, Now = now,
         }, tx);
         if (rows == 0)
         {

@@ -42,7 +42,7 @@ public sealed class SendOutboundMessageConsumer(
                     new { now, owner = instance.Id, until = now + (long)options.Value.LeaseDuration.TotalMilliseconds, id }, tx);
                 if (claimed == 0) continue; // sent, failed, or being sent by someone else
                 rows.Add(await connection.QuerySingleAsync<OutboundRow>(
-                    "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, attempts AS Attempts FROM messages WHERE id = @id", new { id }, tx));
+                    "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, attempts AS Attempts, correlation_id AS CorrelationId FROM messages WHERE id = @id", new { id }, tx));
             }
             await tx.CommitAsync(ct);
         }
@@ -52,6 +52,7 @@ public sealed class SendOutboundMessageConsumer(
 
     private async Task SendAndRecordAsync(OutboundRow row, CancellationToken ct)
     {
+        using var hop = Logging.Correlation.Enter(logger, row.CorrelationId, "send", row.Id); // the provider call's log lines carry the id
         var result = await sender.SendAsync(Guid.Parse(row.Id), row.ChannelKey, row.Urn, row.Text, row.Attempts, SendPriority.Conversation, ct);
         await results.WriteAsync((c, tx, now) => RecordAsync(c, tx, row, result, now));
     }
@@ -59,6 +60,8 @@ public sealed class SendOutboundMessageConsumer(
     /// <summary>Only while the row is still ours: a lease swept meanwhile left it to the sweep's verdict.</summary>
     private async Task RecordAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, OutboundRow row, SendResult result, long now)
     {
+        Metrics.GatewayMetrics.SendRecorded(row.ChannelKey, result);
+        using var scope = Logging.Correlation.Enter(logger, row.CorrelationId); // the record's log line too
         switch (result)
         {
             case SendResult.Sent sent:
@@ -92,5 +95,6 @@ public sealed class SendOutboundMessageConsumer(
         public string Urn { get; init; } = "";
         public string Text { get; init; } = "";
         public int Attempts { get; init; }
+        public string? CorrelationId { get; init; }
     }
 }

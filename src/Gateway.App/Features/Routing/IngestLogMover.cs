@@ -40,7 +40,7 @@ public sealed class IngestLogMover(
         List<LogRow> rows;
         await using (var c = await log.OpenAsync(ct))
             rows = (await c.QueryAsync<LogRow>(
-                $"SELECT {log.Dialect.TopPrefix("@take")} position AS Position, message_id AS MessageId, channel_key AS ChannelKey, urn AS Urn, provider_message_id AS ProviderMessageId, raw_text AS RawText, text AS Text, attachments AS Attachments, received_at AS ReceivedAt FROM ingest_log ORDER BY position {log.Dialect.LimitSuffix("@take")}",
+                $"SELECT {log.Dialect.TopPrefix("@take")} position AS Position, message_id AS MessageId, channel_key AS ChannelKey, urn AS Urn, provider_message_id AS ProviderMessageId, raw_text AS RawText, text AS Text, attachments AS Attachments, correlation_id AS CorrelationId, received_at AS ReceivedAt FROM ingest_log ORDER BY position {log.Dialect.LimitSuffix("@take")}",
                 new { take })).ToList();
         if (rows.Count == 0) return 0;
         if (Bursting()) _burstBudget -= rows.Count;
@@ -118,8 +118,8 @@ public sealed class IngestLogMover(
     private async Task<bool[]> InsertAsync(IReadOnlyList<LogRow> rows, CancellationToken ct)
     {
         var insert = db.Dialect.InsertIgnore("messages",
-            "id, direction, kind, channel_key, urn, provider_message_id, raw_text, text, attachments, status, attempts, created_at, updated_at",
-            "@Id, 'in', 'resident', @ChannelKey, @Urn, @ProviderMessageId, @RawText, @Text, @Attachments, 'received', 0, @ReceivedAt, @Now",
+            "id, direction, kind, channel_key, urn, provider_message_id, raw_text, text, attachments, status, attempts, correlation_id, created_at, updated_at",
+            "@Id, 'in', 'resident', @ChannelKey, @Urn, @ProviderMessageId, @RawText, @Text, @Attachments, 'received', 0, @CorrelationId, @ReceivedAt, @Now",
             "id = @Id OR (channel_key = @ChannelKey AND direction = 'in' AND provider_message_id = @ProviderMessageId)");
         var inserted = new bool[rows.Count];
         await using var c = await db.OpenAsync(ct);
@@ -129,7 +129,7 @@ public sealed class IngestLogMover(
             await using var cmd = c.CreateCommand();
             cmd.Transaction = tx;
             cmd.CommandText = insert;
-            var names = new[] { "@Id", "@ChannelKey", "@Urn", "@ProviderMessageId", "@RawText", "@Text", "@Attachments", "@ReceivedAt", "@Now" };
+            var names = new[] { "@Id", "@ChannelKey", "@Urn", "@ProviderMessageId", "@RawText", "@Text", "@Attachments", "@ReceivedAt", "@Now", "@CorrelationId" };
             var p = names.Select(n => { var x = cmd.CreateParameter(); x.ParameterName = n; cmd.Parameters.Add(x); return x; }).ToArray();
             var now = time.NowMs();
             for (var i = 0; i < rows.Count; i++)
@@ -138,6 +138,7 @@ public sealed class IngestLogMover(
                 p[0].Value = r.MessageId; p[1].Value = r.ChannelKey; p[2].Value = r.Urn;
                 p[3].Value = (object?)r.ProviderMessageId ?? DBNull.Value; p[4].Value = r.RawText; p[5].Value = r.Text;
                 p[6].Value = (object?)r.Attachments ?? DBNull.Value; p[7].Value = r.ReceivedAt; p[8].Value = now;
+                p[9].Value = (object?)r.CorrelationId ?? DBNull.Value;
                 inserted[i] = await cmd.ExecuteNonQueryAsync(ct) == 1;
             }
             await tx.CommitAsync(ct);
@@ -183,6 +184,7 @@ public sealed class IngestLogMover(
         public string RawText { get; init; } = "";
         public string Text { get; init; } = "";
         public string? Attachments { get; init; }
+        public string? CorrelationId { get; init; }
         public long ReceivedAt { get; init; }
     }
 }

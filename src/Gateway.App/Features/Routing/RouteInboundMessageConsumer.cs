@@ -64,8 +64,9 @@ public sealed class RouteInboundMessageConsumer(
             new { now, Id = messageId.ToString() }, tx);
         if (claimed == 0) return; // routed already: a redelivery
         var message = await connection.QuerySingleAsync<InboundRow>(
-            "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, status AS Status FROM messages WHERE id = @Id",
+            "SELECT id AS Id, channel_key AS ChannelKey, urn AS Urn, text AS Text, status AS Status, correlation_id AS CorrelationId FROM messages WHERE id = @Id",
             new { Id = messageId.ToString() }, tx);
+        using var hop = Logging.Correlation.Enter(logger, message.CorrelationId, "route", message.Id); // replies queued below carry the id
         var step = new RoutingStep(w, message, conversations);
         var resident = await ResidentStore.GetOrCreateAsync(connection, tx, message.Urn, now);
         await ResidentStore.TouchInboundAsync(connection, tx, message.Urn, now);
@@ -219,6 +220,7 @@ public sealed class RouteInboundMessageConsumer(
         public string Urn { get; init; } = "";
         public string Text { get; init; } = "";
         public string Status { get; init; } = "";
+        public string? CorrelationId { get; init; }
     }
 
     /// <summary>One routing decision's transaction, the message it is about, and what to publish after commit.</summary>

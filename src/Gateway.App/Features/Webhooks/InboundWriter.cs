@@ -32,7 +32,7 @@ public sealed class InboundWriter(IngestLogDb log, TimeProvider time, ILogger<In
     /// <returns>The id the message will have in <c>messages</c> (unless it turns out to be a provider's repeat).</returns>
     public async Task<Guid> StoreAsync(string channelKey, MessageReceived message, CancellationToken ct)
     {
-        var pending = new Pending(channelKey, message, Guid.CreateVersion7(), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(channelKey, message, Guid.CreateVersion7(), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), Features.Logging.Correlation.Current);
         await _queue.Writer.WriteAsync(pending, ct);
         await pending.Done.Task.WaitAsync(ct);
         return pending.Id;
@@ -89,9 +89,9 @@ public sealed class InboundWriter(IngestLogDb log, TimeProvider time, ILogger<In
             _log = log;
             _connection = connection;
             _insert = connection.CreateCommand();
-            _insert.CommandText = "INSERT INTO ingest_log (message_id, channel_key, urn, provider_message_id, raw_text, text, attachments, received_at) " +
-                                  "VALUES (@id, @channel, @urn, @pid, @raw, @text, @attachments, @at)";
-            _p = new[] { "@id", "@channel", "@urn", "@pid", "@raw", "@text", "@attachments", "@at" }.Select(name =>
+            _insert.CommandText = "INSERT INTO ingest_log (message_id, channel_key, urn, provider_message_id, raw_text, text, attachments, correlation_id, received_at) " +
+                                  "VALUES (@id, @channel, @urn, @pid, @raw, @text, @attachments, @correlation, @at)";
+            _p = new[] { "@id", "@channel", "@urn", "@pid", "@raw", "@text", "@attachments", "@correlation", "@at" }.Select(name =>
             {
                 var p = _insert.CreateParameter();
                 p.ParameterName = name;
@@ -107,7 +107,7 @@ public sealed class InboundWriter(IngestLogDb log, TimeProvider time, ILogger<In
             using var writing = await _log.WriteLockAsync(urgent: true, ct);
             await using var tx = await _connection.BeginTransactionAsync(ct);
             _insert.Transaction = tx;
-            foreach (var (channelKey, m, id, _) in batch)
+            foreach (var (channelKey, m, id, _, correlationId) in batch)
             {
                 _p[0].Value = id.ToString();
                 _p[1].Value = channelKey;
@@ -116,7 +116,8 @@ public sealed class InboundWriter(IngestLogDb log, TimeProvider time, ILogger<In
                 _p[4].Value = m.RawText;
                 _p[5].Value = m.Text;
                 _p[6].Value = (object?)Attachments(m) ?? DBNull.Value;
-                _p[7].Value = now;
+                _p[7].Value = (object?)correlationId ?? DBNull.Value;
+                _p[8].Value = now;
                 await _insert.ExecuteNonQueryAsync(ct);
             }
             await tx.CommitAsync(ct);
@@ -136,5 +137,5 @@ public sealed class InboundWriter(IngestLogDb log, TimeProvider time, ILogger<In
         return JsonSerializer.Serialize(new { media = m.Attachments, location = m.Location });
     }
 
-    private sealed record Pending(string ChannelKey, MessageReceived Message, Guid Id, TaskCompletionSource Done);
+    private sealed record Pending(string ChannelKey, MessageReceived Message, Guid Id, TaskCompletionSource Done, string? CorrelationId);
 }

@@ -15,6 +15,7 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/webhooks/{channelKey}").WithTags("Webhooks").AllowAnonymous();
+        group.AddEndpointFilter<Metrics.WebhookObservation>(); // counted (accepted / refused and why), timed, traced
         // Twilio can be configured to use GET; the signature then covers the URL only.
         group.MapMethods("/receive", ["POST", "GET"], (string channelKey, HttpContext http, CancellationToken ct) => HandleAsync(WebhookKind.Receive, channelKey, http, ct));
         group.MapMethods("/status", ["POST", "GET"], (string channelKey, HttpContext http, CancellationToken ct) => HandleAsync(WebhookKind.Status, channelKey, http, ct));

@@ -118,6 +118,7 @@ public sealed class SendNoticeChunkConsumer(
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
+            Metrics.GatewayMetrics.SendRecorded(row.ChannelKey, results[i], "notice");
             var next = results[i] is SendResult.Failed { Kind: FailureKind.Unreachable or FailureKind.QuotaSpent }
                 ? await NextWayAsync(c, tx, b, zns, row) : null;
             switch (results[i])

@@ -10,5 +10,6 @@ CREATE TABLE ingest_log (
     raw_text             TEXT NOT NULL,
     text                 TEXT NOT NULL,
     attachments          TEXT NULL,
+    correlation_id       TEXT NULL,               -- the webhook's correlation id, carried into messages
     received_at          INTEGER NOT NULL
 );

@@ -18,5 +18,6 @@ CREATE TABLE ingest_log (
     raw_text             NVARCHAR(MAX) NOT NULL,
     text                 NVARCHAR(MAX) NOT NULL,
     attachments          NVARCHAR(MAX) NULL,
+    correlation_id       NVARCHAR(64) NULL,
     received_at          BIGINT NOT NULL
 );
