@@ -6,6 +6,7 @@ using Gateway.App.Features.Directory;
 using Gateway.App.Features.Inbox;
 using Gateway.App.Features.Outbound;
 using Gateway.App.Features.Outbound.Pacing;
+using Gateway.App.Features.Privacy;
 using Gateway.App.Features.Residents;
 using Gateway.App.Features.Routing;
 using Gateway.App.Features.Webhooks;
@@ -79,6 +80,7 @@ public static class GatewaySetup
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<DemoResidents>();
         services.AddResidents(); // the demo seeds its residents through the importer
+        services.AddPrivacy(); // retention job, a resident's export and erasure (Features/Privacy)
         return services;
     }
 

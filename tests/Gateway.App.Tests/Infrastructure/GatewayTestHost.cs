@@ -104,6 +104,7 @@ public sealed class GatewayTestHost : IAsyncDisposable
             ["ZaloTokens:CheckInterval"] = Parked.ToString(),
             ["Outbound:ReconcileInterval"] = Parked.ToString(),
             ["Inbox:Deadlines:CheckInterval"] = Parked.ToString(),
+            ["Privacy:Retention:Interval"] = Parked.ToString(),
             ["Outbound:SendTimeout"] = "00:00:10",
         };
         if (twilio is not null)

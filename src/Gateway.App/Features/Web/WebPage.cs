@@ -33,7 +33,7 @@ public sealed class WebPage(HttpContext http)
     {
         var header = Official is null
             ? H($"<header><b>Cổng tin nhắn xã</b></header>")
-            : H($"<header><a href=/inbox><b>Cổng tin nhắn xã</b></a>{(Official.IsProvince ? H($"<a href=/notices>Thông báo</a><a href=/oversight>Theo dõi</a><a href=/audit>Nhật ký</a><a href=/channels>Kênh</a>") : Raw.Empty)}{(Official.IsAdmin ? H($"<a href=/admin/officials>Tài khoản</a><a href=/audit>Nhật ký</a>") : Raw.Empty)}<span>{Official.DisplayName}</span><form method=post action=/logout>{Csrf}<button class=s>Đăng xuất</button></form></header>");
+            : H($"<header><a href=/inbox><b>Cổng tin nhắn xã</b></a>{(Official.IsProvince ? H($"<a href=/notices>Thông báo</a><a href=/oversight>Theo dõi</a><a href=/audit>Nhật ký</a><a href=/channels>Kênh</a>") : Raw.Empty)}{(Official.IsAdmin ? H($"<a href=/admin/officials>Tài khoản</a><a href=/admin/residents>Dữ liệu cư dân</a><a href=/audit>Nhật ký</a>") : Raw.Empty)}<span>{Official.DisplayName}</span><form method=post action=/logout>{Csrf}<button class=s>Đăng xuất</button></form></header>");
         var scriptTag = script.Value is null ? Raw.Empty : H($"<script nonce=\"{Nonce}\">{script}</script>");
         var html = H($"<!doctype html><html lang=vi><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\"><title>{title} · Cổng tin nhắn xã</title>{head}<style nonce=\"{Nonce}\">{new Raw(Css)}</style></head><body>{header}<main>{body}</main>{scriptTag}</body></html>");
         return new HtmlResult(html.Value, status, Nonce);
