@@ -83,6 +83,8 @@ DB=$TMP/gateway.db
 ACCOUNT_SID=AC$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 AUTH_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 GW_ENV=(
+  ASPNETCORE_ENVIRONMENT=Development # demo mode (the demo officials sign in below) runs only in Development
+  DOTNET_ENVIRONMENT=Development
   Database__ConnectionString="Data Source=$DB"
   Gateway__PublicBaseUrl="$BASE"
   Demo__Enabled=true

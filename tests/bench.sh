@@ -108,7 +108,9 @@ bench gen --url "$BASE/webhooks/twilio-demo/receive" --token "$AUTH_TOKEN" --acc
 FAKE_PID=$!
 
 DB=$TMP/gateway.db
-env Database__ConnectionString="Data Source=$DB" \
+# Development: the embedded default as `dotnet run` starts it (appsettings.Development.json: simulator and demo officials).
+env ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development \
+  Database__ConnectionString="Data Source=$DB" \
   Gateway__PublicBaseUrl="$BASE" \
   Diagnostics__EmptyEndpoint=true \
   Channels__twilio-demo__Type=twilio \

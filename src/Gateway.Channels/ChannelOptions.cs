@@ -31,6 +31,12 @@ public sealed class ChannelOptions
     public string? OaId { get; set; }
     /// <summary>Seeds the OA's first token pair; after that the database holds the (single-use) refresh token.</summary>
     public string? RefreshToken { get; set; }
+    /// <summary>
+    /// How far a webhook event's <c>timestamp</c> may be from the gateway's clock, either way (default 10 minutes): an
+    /// older event is a replay (its MAC stays valid forever) and is refused. Zalo retries a webhook that failed shortly
+    /// after, with the original timestamp; widen this if the gateway may be unreachable for longer.
+    /// </summary>
+    public TimeSpan? EventWindow { get; set; }
     /// <summary>The App Secret Key, sent in OAuth v4's <c>secret_key</c> header (not the OA Secret Key, which checks webhook MACs).</summary>
     public string? AppSecret { get; set; }
     /// <summary>Zalo OAuth v4's host, default <c>https://oauth.zaloapp.com</c>; tests point it at a fake.</summary>

@@ -38,4 +38,16 @@ public sealed class SimulatorTests(InMemoryGatewayFixture f)
         await Eventually.Until("the simulator phone to get the reply",
             () => TextsSentToAsync(number), texts => texts.Contains(replyText), f.Gateway);
     });
+
+    [Fact]
+    public Task A_simulated_phone_is_stored_as_sim_never_as_the_real_number() => f.RunAsync(async () =>
+    {
+        var number = Demo.NewResidentPhone();
+        Assert.True((await f.Api.SimulatorSendAsync(number, $"Hỏi thử ({Flows.Marker()})")).Ok);
+        await Eventually.Until("the simulator phone to get an answer", () => TextsSentToAsync(number), texts => texts.Count > 0, f.Gateway);
+
+        var cells = DatabaseInspector.Rows(f.Gateway.DatabasePath).SelectMany(r => r.Texts).ToList();
+        Assert.Contains("sim:" + number, cells);
+        Assert.DoesNotContain("tel:" + number, cells);
+    });
 }

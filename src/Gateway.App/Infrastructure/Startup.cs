@@ -31,6 +31,7 @@ public static class Startup
 
     public static async Task PrepareAsync(this WebApplication app, bool migrateOnly)
     {
+        await app.RefuseOutsideDevelopmentAsync(databaseReady: false); // demo settings: refused before the database is touched
         var db = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         if (migrateOnly || (db.MigrateOnStart ?? db.Provider == DatabaseProvider.Sqlite))
         {
@@ -38,6 +39,7 @@ public static class Startup
             app.Logger.LogInformation("Database ready ({Provider}, {Applied} migrations applied now)", db.Provider, applied);
         }
         if (migrateOnly) return;
+        await app.RefuseOutsideDevelopmentAsync(databaseReady: true); // demo officials left in the database
         await app.Services.GetRequiredService<TemplateLoader>().LoadAsync();
         await app.Services.GetRequiredService<DemoSeeder>().SeedAsync();
         foreach (var disabled in app.Services.GetRequiredService<ChannelCatalog>().Disabled)

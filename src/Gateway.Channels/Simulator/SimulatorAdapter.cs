@@ -5,7 +5,8 @@ namespace Gateway.Channels.Simulator;
 
 /// <summary>
 /// A resident's phone simulated by a local page or API, so the whole flow runs with no provider account.
-/// Inbound is unsigned JSON <c>{"from":"0912345678","text":"…"}</c>; sends are recorded by the app and reported
+/// Inbound is unsigned JSON <c>{"from":"0912345678","text":"…"}</c>, from <c>sim:+84912345678</c> (never a <c>tel:</c>
+/// address); sends are recorded by the app and reported
 /// delivered at once, with no network call.
 /// </summary>
 /// <remarks>Only for local and test use: anything that can reach the endpoint can post as any phone.</remarks>
@@ -43,7 +44,8 @@ public sealed class SimulatorAdapter : IChannelAdapter
         if (text is null) return InboundResult.Malformed("text is missing");
         if (!PhoneNumber.TryNormalize(from, out var e164)) return InboundResult.Malformed("from is not a phone number");
 
-        var message = new MessageReceived(Guid.CreateVersion7().ToString(), Urn.Phone(e164), Json.String(root, "to"),
+        // sim:, never tel:: a simulated text cannot speak for (or reach) the real owner of the number.
+        var message = new MessageReceived(Guid.CreateVersion7().ToString(), Urn.Simulated(e164), Json.String(root, "to"),
             text, VietText.Normalize(text), [], null, null);
         return new InboundResult.Accepted([message], ProviderResponse.JsonOk);
     }

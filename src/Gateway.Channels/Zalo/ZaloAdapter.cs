@@ -13,7 +13,7 @@ public sealed class ZaloAdapter(TimeProvider? time = null) : IChannelAdapter
     public string Type => ChannelType;
 
     public InboundResult Handle(WebhookKind kind, InboundRequest request, ChannelOptions channel) =>
-        ZaloWebhook.Handle(request, channel);
+        ZaloWebhook.Handle(request, channel, _time);
 
     public Task<SendResult> SendAsync(OutboundMessage message, ChannelOptions channel, HttpClient http, CancellationToken ct) =>
         ZaloSender.SendAsync(message, channel, http, _time, ct);

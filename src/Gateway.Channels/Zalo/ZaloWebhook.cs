@@ -7,7 +7,9 @@ namespace Gateway.Channels.Zalo;
 /// <summary>Zalo OA webhook events (protocols.md §B1): verify the MAC over the raw body, then map the event.</summary>
 internal static class ZaloWebhook
 {
-    public static InboundResult Handle(InboundRequest request, ChannelOptions channel)
+    public static readonly TimeSpan DefaultEventWindow = TimeSpan.FromMinutes(10);
+
+    public static InboundResult Handle(InboundRequest request, ChannelOptions channel, TimeProvider time)
     {
         if (string.IsNullOrEmpty(channel.OaSecretKey))
             return InboundResult.BadSignature("channel has no OaSecretKey configured; refusing unverifiable webhooks");
@@ -34,9 +36,15 @@ internal static class ZaloWebhook
 
             var eventName = Json.String(root, "event_name");
             if (eventName is null) return InboundResult.Malformed("event_name is missing");
-            var at = long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
-                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-                : (DateTimeOffset?)null;
+            if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+                return InboundResult.Malformed("timestamp is not unix milliseconds");
+            DateTimeOffset? at = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+            // The MAC never expires, so without a window a captured event (an unfollow, say) could be replayed for ever.
+            var window = channel.EventWindow ?? DefaultEventWindow;
+            var skew = at.Value - time.GetUtcNow();
+            if (skew.Duration() > window)
+                return InboundResult.Malformed(
+                    $"timestamp {ms} is {Math.Abs(skew.TotalMinutes):0} min {(skew < TimeSpan.Zero ? "old" : "ahead")}, outside the ±{window.TotalMinutes:0} min window (Channels:{channel.Key}:EventWindow)");
 
             return eventName switch
             {

@@ -307,10 +307,12 @@ public sealed class EsmsSenderTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _adapter.SendAsync(Message(), _esms.ChannelOptions(), _http, cts.Token));
     }
 
-    [Fact]
-    public async Task A_zalo_urn_is_unsupported()
+    [Theory]
+    [InlineData("zalo", "6284710593827461035")]
+    [InlineData("sim", "+84912345678")] // a simulated phone's number is never texted for real
+    public async Task Addresses_other_than_tel_are_unsupported(string scheme, string path)
     {
-        var failed = Assert.IsType<SendResult.Failed>(await Send(Message() with { To = Urn.ZaloUser("6284710593827461035") }));
+        var failed = Assert.IsType<SendResult.Failed>(await Send(Message() with { To = new Urn(scheme, path) }));
         Assert.Equal(new SendResult.Failed(false, "unsupported-urn", failed.Message), failed);
         Assert.Empty(_esms.Requests);
     }

@@ -48,7 +48,7 @@ public sealed class FakeCallbackRoundTripTests
     {
         await using var zalo = await FakeZaloServer.StartAsync();
         var channel = zalo.ChannelOptions();
-        var adapter = new ZaloAdapter();
+        var adapter = new ZaloAdapter(FixedClock.AtUnixMs(1782027000000)); // the events below are stamped then
         var events = new List<ChannelEvent>();
         await using var gateway = await RecordingServer.StartAsync((request, url) =>
         {
@@ -61,8 +61,8 @@ public sealed class FakeCallbackRoundTripTests
         var text = zalo.UserSendText("6284710593827461035", "Đường vào bản bị sạt lở", at: at);
         Assert.Equal(HttpStatusCode.OK, await zalo.PostWebhookAsync(gateway.Url + "/webhooks/zalo", text));
         Assert.Equal(HttpStatusCode.OK, await zalo.PostWebhookAsync(gateway.Url + "/webhooks/zalo", zalo.Follow("6284710593827461035", at: at)));
-        Assert.Equal(HttpStatusCode.OK, await zalo.PostWebhookAsync(gateway.Url + "/webhooks/zalo", zalo.UserReceivedMessage("6284710593827461035", "m1")));
-        Assert.Equal(HttpStatusCode.OK, await zalo.PostWebhookAsync(gateway.Url + "/webhooks/zalo", zalo.UserSeenMessage("6284710593827461035", ["m1", "m2"])));
+        Assert.Equal(HttpStatusCode.OK, await zalo.PostWebhookAsync(gateway.Url + "/webhooks/zalo", zalo.UserReceivedMessage("6284710593827461035", "m1", at: at)));
+        Assert.Equal(HttpStatusCode.OK, await zalo.PostWebhookAsync(gateway.Url + "/webhooks/zalo", zalo.UserSeenMessage("6284710593827461035", ["m1", "m2"], at: at)));
         var forged = text with { Signature = ZaloSignature.Compute(zalo.AppId, text.Body, "1782027000000", "wrong-secret") };
         Assert.Equal(HttpStatusCode.Forbidden, await zalo.PostWebhookAsync(gateway.Url + "/webhooks/zalo", forged));
 

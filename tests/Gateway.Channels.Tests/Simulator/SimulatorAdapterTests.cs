@@ -18,7 +18,8 @@ public class SimulatorAdapterTests
         var accepted = Assert.IsType<InboundResult.Accepted>(Post($$"""{"from":"0912 345 678","text":"{{nfd}}"}"""));
         var message = Assert.IsType<MessageReceived>(Assert.Single(accepted.Events));
 
-        Assert.Equal(Urn.Phone("+84912345678"), message.From);
+        Assert.Equal(Urn.Simulated("+84912345678"), message.From);
+        Assert.Equal("sim:+84912345678", message.From.ToString());
         Assert.Equal(7, Guid.Parse(message.ProviderMessageId).Version);
         Assert.Equal(nfd, message.RawText);
         Assert.Equal("Hủy", message.Text);
@@ -26,6 +27,22 @@ public class SimulatorAdapterTests
 
         var again = Assert.IsType<MessageReceived>(Assert.Single(Assert.IsType<InboundResult.Accepted>(Post("""{"from":"0912345678","text":"x"}""")).Events));
         Assert.NotEqual(message.ProviderMessageId, again.ProviderMessageId);
+    }
+
+    /// <summary>However the simulated phone writes its number, the address is sim:, never a real tel: address.</summary>
+    [Theory]
+    [InlineData("0912345678", "sim:+84912345678")]
+    [InlineData("84912345678", "sim:+84912345678")]
+    [InlineData("+84 912.345-678", "sim:+84912345678")]
+    [InlineData("tel:+84912345678", "sim:+84912345678")]
+    [InlineData("01692345678", "sim:+84392345678")] // a legacy 11-digit number, converted
+    public void A_simulated_phone_has_a_sim_address_whatever_number_it_gives(string from, string urn)
+    {
+        var accepted = Assert.IsType<InboundResult.Accepted>(Post($$"""{"from":"{{from}}","text":"hi"}"""));
+        var message = Assert.IsType<MessageReceived>(Assert.Single(accepted.Events));
+        Assert.Equal(urn, message.From.ToString());
+        Assert.Equal(Urn.Sim, message.From.Scheme);
+        Assert.NotEqual(Urn.Tel, message.From.Scheme);
     }
 
     [Theory]

@@ -206,6 +206,7 @@ public sealed class TwilioSenderTests : IAsyncLifetime
 
     [Theory]
     [InlineData("zalo")]
+    [InlineData("sim")] // a simulated phone's number is never texted for real
     [InlineData("config")]
     [InlineData("no-sender")]
     public async Task Refuses_what_it_cannot_send_without_calling_twilio(string problem)
@@ -213,12 +214,14 @@ public sealed class TwilioSenderTests : IAsyncLifetime
         var channel = _twilio.ChannelOptions();
         var message = Message();
         if (problem == "zalo") message = message with { To = Urn.ZaloUser("6284710593827461035") };
+        if (problem == "sim") message = message with { To = Urn.Simulated("+84912345678") };
         if (problem == "config") channel.AccountSid = null;
         if (problem == "no-sender") channel.From = null;
 
         var failed = Assert.IsType<SendResult.Failed>(await Send(message, channel));
 
         Assert.False(failed.Retryable);
+        if (problem is "zalo" or "sim") Assert.Equal("unsupported-urn", failed.Code);
         Assert.Empty(_twilio.Requests);
     }
 

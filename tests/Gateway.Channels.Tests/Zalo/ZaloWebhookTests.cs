@@ -10,7 +10,7 @@ public class ZaloWebhookTests
     private const string Secret = FakeZaloServer.DefaultOaSecretKey;
     private const string Ts = "1782027000000";
     private static readonly ChannelOptions Channel = new() { Key = "zalo", Type = "zalo", AppId = AppId, OaSecretKey = Secret };
-    private readonly ZaloAdapter _adapter = new();
+    private readonly ZaloAdapter _adapter = new(FixedClock.AtUnixMs(long.Parse(Ts)));
 
     /// <summary>Signs <paramref name="json"/> with the MAC over what is given (app_id/timestamp as the body states them).</summary>
     private InboundResult Signed(string json, string appId = AppId, string timestamp = Ts, ChannelOptions? channel = null)
@@ -117,7 +117,7 @@ public class ZaloWebhookTests
     public void Decomposed_text_is_normalized_and_the_raw_text_kept()
     {
         var nfd = "Hủy đăng ký".Normalize(NormalizationForm.FormD);
-        var webhook = ZaloWebhooks.UserSendText(AppId, Secret, "1762394058316472095", "6284710593827461035", nfd);
+        var webhook = ZaloWebhooks.UserSendText(AppId, Secret, "1762394058316472095", "6284710593827461035", nfd, at: DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(Ts)));
         var accepted = Assert.IsType<InboundResult.Accepted>(_adapter.Handle(WebhookKind.Receive, webhook.ToInboundRequest(), Channel));
         var message = Assert.IsType<MessageReceived>(Assert.Single(accepted.Events));
         Assert.Equal(nfd, message.RawText);
@@ -134,5 +134,60 @@ public class ZaloWebhookTests
         var message = Assert.IsType<MessageReceived>(Assert.Single(accepted.Events));
         Assert.Equal(new Attachment("https://f.zdn.vn/don.pdf", "application/octet-stream"), Assert.Single(message.Attachments));
         Assert.Equal("", message.Text);
+    }
+
+    /// <summary>An event's timestamp against the clock (the adapter's clock stands at <see cref="Ts"/>): the window is ±10 minutes.</summary>
+    public static TheoryData<long, bool> EventTimes => new()
+    {
+        { 0, true },
+        { -9 * 60_000, true },              // Zalo's retry a few minutes later
+        { 9 * 60_000, true },               // the provider's clock a little ahead
+        { -10 * 60_000, true },             // on the edge
+        { -10 * 60_000 - 1, false },
+        { 10 * 60_000 + 1, false },
+        { -24 * 3600_000L, false },         // yesterday's event replayed
+        { -1782027000000, false },          // timestamp 0
+        { 365L * 24 * 3600_000, false },    // a year ahead
+    };
+
+    [Theory]
+    [MemberData(nameof(EventTimes))]
+    public void Events_outside_the_time_window_are_400_and_yield_nothing(long offsetMs, bool accepted)
+    {
+        var ts = (long.Parse(Ts) + offsetMs).ToString();
+        var json = $$$"""{"app_id":"{{{AppId}}}","event_name":"unfollow","timestamp":"{{{ts}}}","follower":{"id":"6284710593827461035"}}""";
+        var result = Signed(json, timestamp: ts);
+        if (accepted)
+        {
+            Assert.Single(Assert.IsType<InboundResult.Accepted>(result).Events);
+            return;
+        }
+        var rejected = Assert.IsType<InboundResult.Rejected>(result);
+        Assert.Equal(400, rejected.StatusCode);
+        Assert.Contains("outside the ±10 min window", rejected.Error);
+        Assert.Contains("Channels:zalo:EventWindow", rejected.Error);
+    }
+
+    [Theory]
+    [InlineData("-5")]
+    [InlineData("1782027000000.5")]
+    [InlineData("99999999999999999999")]
+    [InlineData("tomorrow")]
+    public void A_timestamp_that_is_not_unix_milliseconds_is_400(string ts)
+    {
+        var json = $$$"""{"app_id":"{{{AppId}}}","event_name":"follow","timestamp":"{{{ts}}}","follower":{"id":"6284710593827461035"}}""";
+        var rejected = Assert.IsType<InboundResult.Rejected>(Signed(json, timestamp: ts));
+        Assert.Equal(400, rejected.StatusCode);
+        Assert.Contains("timestamp", rejected.Error);
+    }
+
+    [Fact]
+    public void The_window_is_configurable_per_channel()
+    {
+        var ts = (long.Parse(Ts) - 3 * 3600_000L).ToString(); // three hours old
+        var json = $$$"""{"app_id":"{{{AppId}}}","event_name":"follow","timestamp":"{{{ts}}}","follower":{"id":"6284710593827461035"}}""";
+        Assert.IsType<InboundResult.Rejected>(Signed(json, timestamp: ts));
+        var wide = new ChannelOptions { Key = "zalo", Type = "zalo", AppId = AppId, OaSecretKey = Secret, EventWindow = TimeSpan.FromHours(4) };
+        Assert.Single(Assert.IsType<InboundResult.Accepted>(Signed(json, timestamp: ts, channel: wide)).Events);
     }
 }

@@ -254,6 +254,7 @@ public sealed class ZnsSenderTests : IAsyncLifetime
 
     [Theory]
     [InlineData("zalo", "6284710593827461035", "unsupported-urn")]
+    [InlineData("sim", "+84912345678", "unsupported-urn")] // a simulated phone is never a ZNS recipient
     [InlineData("tel", "+14155550100", "bad-phone")]
     [InlineData("tel", "not-a-phone", "bad-phone")]
     public async Task Addresses_zns_cannot_reach_fail_without_a_call(string scheme, string path, string code)

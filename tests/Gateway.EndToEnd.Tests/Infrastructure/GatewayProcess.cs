@@ -15,6 +15,8 @@ public sealed record GatewaySettings
     public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
     /// <summary>Choose the address with ASPNETCORE_URLS (as deploy/gateway.env.example does) instead of --urls.</summary>
     public bool UrlsFromEnvironment { get; init; }
+    /// <summary>Development is demo mode (the simulator, the demo officials, appsettings.Development.json); Production refuses it.</summary>
+    public string Environment { get; init; } = "Development";
 }
 
 public sealed record RabbitMqSettings(string Host, int Port, string VirtualHost, string Username, string Password);
@@ -74,8 +76,8 @@ public sealed class GatewayProcess : IAsyncDisposable
     {
         var env = new Dictionary<string, string>
         {
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = Settings.Environment,
+            ["ASPNETCORE_ENVIRONMENT"] = Settings.Environment,
             ["DOTNET_NOLOGO"] = "1",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["Logging__Console__FormatterName"] = "simple",
@@ -114,7 +116,20 @@ public sealed class GatewayProcess : IAsyncDisposable
         return env;
     }
 
-    public async Task StartAsync()
+    public async Task StartAsync() => await WaitForHealthAsync(Launch());
+
+    /// <summary>Starts the gateway expecting it to stop by itself (a refused start); returns its exit code.</summary>
+    public async Task<int> RunUntilExitAsync(TimeSpan timeout)
+    {
+        var process = Launch();
+        using var cts = new CancellationTokenSource(timeout);
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { throw new GatewayFailedException($"The gateway was still running after {timeout.TotalSeconds:0} s.", this); }
+        process.WaitForExit(); // and its redirected output read to the end
+        return process.ExitCode;
+    }
+
+    private Process Launch()
     {
         if (IsRunning) throw new InvalidOperationException("The gateway is already running.");
         var dll = LocateAppDll();
@@ -159,8 +174,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-
-        await WaitForHealthAsync(process);
+        return process;
     }
 
     private async Task WaitForHealthAsync(Process process)

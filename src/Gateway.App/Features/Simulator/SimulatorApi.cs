@@ -44,7 +44,7 @@ public static class SimulatorApi
             await using var c = await db.OpenAsync();
             var rows = await c.QueryAsync<(string Id, string Kind, string Text, string Status, long CreatedAt)>(
                 "SELECT id, kind, text, status, created_at FROM messages WHERE channel_key = @key AND urn = @urn AND direction = 'out' ORDER BY created_at, id",
-                new { key = channel.Key, urn = Urn.Phone(e164).ToString() });
+                new { key = channel.Key, urn = Urn.Simulated(e164).ToString() });
             return Results.Ok(rows.Select(r => new { id = r.Id, kind = r.Kind, text = r.Text, status = r.Status, createdAt = TimeExtensions.FromMs(r.CreatedAt) }));
         });
         return app;

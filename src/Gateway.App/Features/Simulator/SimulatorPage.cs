@@ -82,7 +82,7 @@ public static class SimulatorPage
 
     private static async Task<Raw> ThreadAsync(SimulatorThread web, ChannelInstance channel, string e164)
     {
-        var messages = await web.ThreadAsync(channel.Key, Urn.Phone(e164).ToString(), ThreadLength);
+        var messages = await web.ThreadAsync(channel.Key, Urn.Simulated(e164).ToString(), ThreadLength);
         if (messages.Count == 0) return H($"<li class=m>Chưa có tin nhắn. Hãy gửi một câu hỏi cho xã.</li>");
         // On the phone the resident's own texts are the outgoing ones (right), the gateway's come in (left).
         return Join(messages.Select(m => m.Direction == "in"
