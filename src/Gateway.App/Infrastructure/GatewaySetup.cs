@@ -38,9 +38,6 @@ public static class GatewaySetup
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Database:ConnectionString is required").ValidateOnStart();
         services.AddSingleton<Db>();
         services.AddSingleton<IngestLogDb>();
-        services.AddSingleton<GatewayInstance>();
-        services.AddSingleton<GroupCommit>();
-        services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
         services.AddSingleton<Migrator>();
         return services;
     }
@@ -50,6 +47,9 @@ public static class GatewaySetup
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
         services.AddSingleton<OutboxPublisher>();
         services.AddSingleton<DbWriter>();
+        services.AddSingleton<GatewayInstance>();
+        services.AddSingleton<GroupCommit>();
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
         services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
         services.AddHostedService<OutboxSweeper>();
         services.AddHostedService<UnfinishedWorkRecovery>();
