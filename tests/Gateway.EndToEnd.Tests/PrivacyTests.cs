@@ -43,18 +43,18 @@ public sealed class PrivacyTests(InMemoryGatewayFixture f)
         foreach (var who in new[] { Demo.LienSonOfficer, Demo.ProvinceOfficer })
             foreach (var path in new[] { "/api/admin/residents/export", "/api/admin/residents/erase" })
             {
-                using var refused = await PostAsync(who, path, new { address = phone });
+                using var refused = await PostAsync(who, path, new { address = "sim:" + phone });
                 Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             }
 
-        using (var json = await PostAsync(Admin, "/api/admin/residents/export", new { address = "0" + phone[3..] }))
+        using (var json = await PostAsync(Admin, "/api/admin/residents/export", new { address = "sim:0" + phone[3..] }))
         {
             Assert.Equal(HttpStatusCode.OK, json.StatusCode);
             var root = JsonDocument.Parse(await json.Content.ReadAsStringAsync()).RootElement;
             Assert.Contains(root.GetProperty("messages").EnumerateArray(), m => m.GetProperty("text").GetString()!.Contains(marker));
             Assert.Contains("nhạy cảm", root.GetProperty("sensitiveNote").GetString());
         }
-        using (var csv = await PostAsync(Admin, "/api/admin/residents/export", new { address = phone, format = "csv" }))
+        using (var csv = await PostAsync(Admin, "/api/admin/residents/export", new { address = "sim:" + phone, format = "csv" }))
         {
             Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
             var text = await csv.Content.ReadAsStringAsync();
@@ -62,13 +62,13 @@ public sealed class PrivacyTests(InMemoryGatewayFixture f)
             Assert.StartsWith("section,", text);
         }
 
-        using var erase = await PostAsync(Admin, "/api/admin/residents/erase", new { address = phone });
+        using var erase = await PostAsync(Admin, "/api/admin/residents/erase", new { address = "sim:" + phone });
         Assert.Equal(HttpStatusCode.OK, erase.StatusCode);
         Assert.Empty(DatabaseInspector.RowsContaining(f.Gateway.DatabasePath, phone[3..]));
         Assert.Empty(DatabaseInspector.RowsContaining(f.Gateway.DatabasePath, marker));
         Assert.Contains(DatabaseInspector.Rows(f.Gateway.DatabasePath), r => r.Table == "audit_log" && r.Texts.Contains("resident.erase") && r.Texts.Contains("ok"));
         Assert.DoesNotContain(phone[3..], f.Gateway.LogTail(2000));
-        using var again = await PostAsync(Admin, "/api/admin/residents/export", new { address = phone });
+        using var again = await PostAsync(Admin, "/api/admin/residents/export", new { address = "sim:" + phone });
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
     });
 
@@ -80,16 +80,16 @@ public sealed class PrivacyTests(InMemoryGatewayFixture f)
         var page = await admin.GetStringAsync("/admin/residents");
         var token = BrowserClient.Token(page);
 
-        using (var forged = await admin.PostAsync("/admin/residents/erase", new FormUrlEncodedContent(new Dictionary<string, string> { ["address"] = phone, ["confirm"] = "yes" })))
+        using (var forged = await admin.PostAsync("/admin/residents/erase", new FormUrlEncodedContent(new Dictionary<string, string> { ["address"] = "sim:" + phone, ["confirm"] = "yes" })))
             Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.NotEmpty(DatabaseInspector.RowsContaining(f.Gateway.DatabasePath, marker));
 
-        using (var export = await admin.PostAsync("/admin/residents/export", new FormUrlEncodedContent(new Dictionary<string, string> { ["_af"] = token, ["address"] = phone, ["format"] = "csv" })))
+        using (var export = await admin.PostAsync("/admin/residents/export", new FormUrlEncodedContent(new Dictionary<string, string> { ["_af"] = token, ["address"] = "sim:" + phone, ["format"] = "csv" })))
         {
             Assert.Equal(HttpStatusCode.OK, export.StatusCode);
             Assert.Contains(marker, await export.Content.ReadAsStringAsync());
         }
-        using (var erased = await admin.PostAsync("/admin/residents/erase", new FormUrlEncodedContent(new Dictionary<string, string> { ["_af"] = token, ["address"] = phone, ["confirm"] = "yes" })))
+        using (var erased = await admin.PostAsync("/admin/residents/erase", new FormUrlEncodedContent(new Dictionary<string, string> { ["_af"] = token, ["address"] = "sim:" + phone, ["confirm"] = "yes" })))
         {
             Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
             Assert.Contains("id=outcome", await erased.Content.ReadAsStringAsync());

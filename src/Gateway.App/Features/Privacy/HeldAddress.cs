@@ -7,7 +7,7 @@ namespace Gateway.App.Features.Privacy;
 
 /// <summary>
 /// Whose data a request is about: the address an admin typed (<c>0912 345 678</c>, <c>+84912345678</c>, a Zalo user
-/// id, or a URN <c>tel:…</c> / <c>zalo:…</c>), the resident it belongs to (if the gateway knows one) and every address
+/// id, or a URN <c>tel:…</c> / <c>zalo:…</c> / <c>sim:…</c>), the resident it belongs to (if the gateway knows one) and every address
 /// of that person: a resident is one person with a phone and a Zalo id, and a request covers the person.
 /// </summary>
 public sealed record HeldAddress(string Urn, string? ResidentId, IReadOnlyList<string> Urns)
@@ -21,6 +21,9 @@ public sealed record HeldAddress(string Urn, string? ResidentId, IReadOnlyList<s
         if (s.Length is 0 or > MaxLength) return null;
         if (s.StartsWith(GatewayUrn.Tel + ":", StringComparison.OrdinalIgnoreCase))
             return PhoneNumber.TryNormalize(s[4..], out var e) ? GatewayUrn.Phone(e).ToString() : null;
+        // A simulated resident (the demo's phone in the browser) is asked for by its own scheme, never as a phone.
+        if (s.StartsWith(GatewayUrn.Sim + ":", StringComparison.OrdinalIgnoreCase))
+            return PhoneNumber.TryNormalize(s[4..], out var sim) ? GatewayUrn.Simulated(sim).ToString() : null;
         if (s.StartsWith(GatewayUrn.Zalo + ":", StringComparison.OrdinalIgnoreCase))
             return s.Length > 5 && s[5..].All(char.IsAsciiDigit) ? GatewayUrn.ZaloUser(s[5..]).ToString() : null;
         if (PhoneNumber.TryNormalize(s, out var e164)) return GatewayUrn.Phone(e164).ToString();
