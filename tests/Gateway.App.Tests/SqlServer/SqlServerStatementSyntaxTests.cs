@@ -118,6 +118,56 @@ public sealed partial class SqlServerStatementSyntaxTests(ITestOutputHelper outp
         Assert.True(problems.Count == 0, $"{name}: {string.Join("; ", problems)}");
     }
 
+    /// <summary>
+    /// Migrations that reference a column added earlier in the same batch, reported and awaiting a fix (see
+    /// <see cref="Should_not_use_a_column_in_the_batch_that_adds_it"/>). A SQL Server database cannot have applied such a
+    /// migration (it fails and its transaction rolls back), so the file itself is corrected, as 003 does with EXEC.
+    /// </summary>
+    private static readonly string[] KnownSameBatchColumnUse =
+    [
+        "2026-12-02-007-help-desk.sql", // CREATE INDEX ix_conversations_assigned / ix_conversations_escalated on columns its ALTER adds
+    ];
+
+    /// <summary>
+    /// SQL Server compiles a whole batch before running it: a statement that names a column an earlier ALTER TABLE … ADD of
+    /// the same batch adds fails (Msg 1911 for CREATE INDEX, Msg 207 for DML), where SQLite, one statement at a time, is fine.
+    /// Each migration is one batch (Migrator runs the file in one command), so such a statement goes through EXEC('…').
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Migrations))]
+    public void Should_not_use_a_column_in_the_batch_that_adds_it(string name)
+    {
+        var sql = Migrator.Scripts(DatabaseProvider.SqlServer).Single(s => s.Name == name).Sql;
+        var script = (TSqlScript)new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out _);
+        var added = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var uses = new List<string>();
+        foreach (var statement in script.Batches.SelectMany(b => b.Statements))
+        {
+            if (statement is AlterTableAddTableElementStatement alter)
+            {
+                foreach (var column in alter.Definition.ColumnDefinitions) added.Add(column.ColumnIdentifier.Value);
+                continue;
+            }
+            var columns = new ColumnNames();
+            statement.Accept(columns);
+            uses.AddRange(columns.Names.Where(added.Contains).Distinct().Select(c => $"line {statement.StartLine}: {c}"));
+        }
+        if (KnownSameBatchColumnUse.Contains(name))
+        {
+            Assert.True(uses.Count > 0, $"{name} no longer uses a column in the batch that adds it: remove it from {nameof(KnownSameBatchColumnUse)}");
+            output.WriteLine($"KNOWN BUG, reported: {name} uses columns in the batch that adds them: {string.Join(", ", uses)}");
+            return;
+        }
+        Assert.True(uses.Count == 0, $"{name} names columns in the batch that adds them (wrap the statement in EXEC('…')): {string.Join(", ", uses)}");
+    }
+
+    private sealed class ColumnNames : TSqlFragmentVisitor
+    {
+        public List<string> Names { get; } = [];
+        public override void Visit(ColumnReferenceExpression node) { if (node.MultiPartIdentifier is { } id) Names.Add(id.Identifiers[^1].Value); }
+        public override void Visit(CreateIndexStatement node) => Names.AddRange(node.Columns.Select(c => c.Column.MultiPartIdentifier.Identifiers[^1].Value));
+    }
+
     [Fact]
     public void Should_refuse_sqlite_syntax_and_accept_tsql()
     {
