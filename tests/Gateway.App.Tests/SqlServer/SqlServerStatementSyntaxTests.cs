@@ -77,6 +77,23 @@ public sealed partial class SqlServerStatementSyntaxTests(ITestOutputHelper outp
             + string.Join("\n", unresolved));
     }
 
+    /// <summary>The builders' texts that <see cref="ParsedElsewhere"/> leaves to other tests get the SQLite-syntax checks here too.</summary>
+    [Fact]
+    public void Should_keep_sqlite_syntax_out_of_the_built_texts()
+    {
+        var sqlServer = SqlDialect.For(DatabaseProvider.SqlServer);
+        var texts = Residents.ResidentSqlServerSyntaxTests.Statements().Select(row => ((string)row[0], (string)row[1])).ToList();
+        var page = Features.Notices.Audiences.AudienceQuery.PageSql(sqlServer, Features.Directory.CommuneDirectory.Default,
+            new Features.Notices.Audiences.Audience(["04960"], ["ho-ngheo"], ["hnj"], false), "25", "", 5000)!.Value;
+        var registry = new Gateway.Channels.ChannelRegistry(TimeProvider.System);
+        Features.Channels.ChannelInstance Channel(string key, string type) => new(new Gateway.Channels.ChannelOptions { Key = key, Type = type }, registry.Find(type)!);
+        texts.Add(("broadcast expansion", Features.Notices.Sending.BroadcastExpander.InsertSql(page.Sql, page.Args,
+            [new("vi", "Tin", "Tin dài"), new("hnj", "Xov", "Xov ntev")],
+            [("zalo", Channel("z", Gateway.Channels.ChannelTypes.Zalo)), ("sms", Channel("s", Gateway.Channels.ChannelTypes.Twilio))])));
+        var failures = texts.Select(t => (t.Item1, Problems: Problems(t.Item2))).Where(t => t.Problems.Count > 0).Select(t => $"{t.Item1}: {string.Join("; ", t.Problems)}").ToList();
+        Assert.True(texts.Count > 5 && failures.Count == 0, string.Join("\n", failures));
+    }
+
     [Fact]
     public void Should_need_every_parsed_elsewhere_entry()
     {
@@ -179,6 +196,9 @@ public sealed partial class SqlServerStatementSyntaxTests(ITestOutputHelper outp
         Assert.NotEmpty(Problems("SELECT substr(text, 1, 3), length(text) FROM messages"));
         Assert.NotEmpty(Problems("INSERT INTO t (a) VALUES (1) ON CONFLICT (a) DO NOTHING"));
         Assert.NotEmpty(Problems("DELETE FROM t WHERE a = 1 RETURNING a"));
+        Assert.NotEmpty(Problems("SELECT r.id FROM (SELECT id FROM residents ORDER BY id) r"));
+        Assert.NotEmpty(Problems("SELECT (SELECT urn FROM resident_addresses ORDER BY created_at) AS u"));
+        Assert.Empty(Problems("SELECT (SELECT TOP (1) urn FROM resident_addresses ORDER BY created_at) AS u"));
         Assert.Empty(Problems("SELECT TOP (5) id FROM messages WHERE urn IN @urns ORDER BY id"));
         Assert.Empty(Problems("SELECT LEFT(text, 3), LEN(text) FROM messages ORDER BY id OFFSET @Offset ROWS FETCH NEXT @Limit ROWS ONLY"));
     }
@@ -206,6 +226,9 @@ public sealed partial class SqlServerStatementSyntaxTests(ITestOutputHelper outp
             var calls = new FunctionNames();
             fragment.Accept(calls);
             problems.AddRange(calls.Names.Where(SqliteFunctions.Contains).Distinct(StringComparer.OrdinalIgnoreCase).Select(n => $"SQLite-only function {n}()"));
+            var subqueries = new OrderedSubqueries();
+            fragment.Accept(subqueries);
+            problems.AddRange(subqueries.Lines.Select(l => $"line {l}: ORDER BY in a subquery without TOP or OFFSET (SQL Server refuses it, Msg 1033)"));
         }
         return problems;
     }
@@ -219,6 +242,18 @@ public sealed partial class SqlServerStatementSyntaxTests(ITestOutputHelper outp
         "group_concat", "ifnull", "substr", "length", "instr", "printf", "last_insert_rowid", "changes", "total_changes", "random", "typeof", "glob",
         "max_rowid", "likelihood", "zeroblob", "hex", "lower_unicode", "total",
     };
+
+    private sealed class OrderedSubqueries : TSqlFragmentVisitor
+    {
+        public List<int> Lines { get; } = [];
+        public override void Visit(ScalarSubquery node) => Check(node.QueryExpression);
+        public override void Visit(QueryDerivedTable node) => Check(node.QueryExpression);
+
+        private void Check(QueryExpression query)
+        {
+            if (query.OrderByClause is not null && query.OffsetClause is null && (query as QuerySpecification)?.TopRowFilter is null) Lines.Add(query.StartLine);
+        }
+    }
 
     private sealed class FunctionNames : TSqlFragmentVisitor
     {
