@@ -40,7 +40,7 @@ public sealed class TemplateStore(Db db, TimeProvider time)
     }
 
     private const string TemplateColumns =
-        "template_key AS Key, province_code AS ProvinceCode, title AS Title, category AS Category, variables AS Variables, " +
+        "template_key AS [Key], province_code AS ProvinceCode, title AS Title, category AS Category, variables AS Variables, " +
         "zns_template_id AS ZnsTemplateId, zns_parameters AS ZnsParameters, vi_version AS ViVersion";
     private const string BodyColumns =
         "template_key AS TemplateKey, language AS Language, sms AS Sms, zalo AS Zalo, state AS State, translator AS Translator, approver AS Approver, source_version AS SourceVersion";
