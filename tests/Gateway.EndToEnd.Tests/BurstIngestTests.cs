@@ -21,7 +21,7 @@ public sealed class BurstIngestTests
     /// <summary>What an in-memory backlog of 100k would cost at ~4.3 KB each is ~430 MB: a third of that is "bounded".</summary>
     private const long MaxGrowthBytes = 150L * 1024 * 1024;
 
-    private sealed record Sample(double Seconds, long RssBytes, long Accepted, long IngestLogRows);
+    private sealed record Sample(double Seconds, long RssBytes, long Accepted, long IngestLogRows, long QueuedSends = -1);
 
     [Fact]
     public async Task A_burst_is_stored_once_routed_and_answered_while_memory_stays_bounded()
@@ -60,7 +60,9 @@ public sealed class BurstIngestTests
         {
             while (!stopSampling.IsCancellationRequested)
             {
-                samples.Enqueue(new Sample(clock.Elapsed.TotalSeconds, Rss(pid), Interlocked.Read(ref accepted), CountOrMinusOne(ingestLog, "SELECT COUNT(*) FROM ingest_log")));
+                // Sends waiting (queued) once a second: on the in-memory bus each is a command held in memory.
+                var queued = samples.Count % 4 == 0 ? CountOrMinusOne(f.Gateway.DatabasePath, "SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'queued'") : -1;
+                samples.Enqueue(new Sample(clock.Elapsed.TotalSeconds, Rss(pid), Interlocked.Read(ref accepted), CountOrMinusOne(ingestLog, "SELECT COUNT(*) FROM ingest_log"), queued));
                 try { await Task.Delay(250, stopSampling.Token); } catch (OperationCanceledException) { }
             }
         });
@@ -126,6 +128,8 @@ public sealed class BurstIngestTests
         var growth = peak.RssBytes - quarter.RssBytes;
         Console.WriteLine($"[burst] RSS {Mb(quarter.RssBytes)} MB at {quarter.Accepted} accepted ({quarter.Seconds:0.0} s), peak {Mb(peak.RssBytes)} MB at {peak.Seconds:0.0} s: growth {Mb(growth)} MB; " +
                           $"deepest ingest log {deepest.IngestLogRows} rows at {deepest.Seconds:0.0} s; peak RSS overall {Mb(all.Max(s => s.RssBytes))} MB; {all.Count} samples");
+        foreach (var s in all.Where((_, i) => i % 20 == 0))
+            Console.WriteLine($"[burst]   {s.Seconds,6:0.0} s  RSS {Mb(s.RssBytes),4} MB  accepted {s.Accepted,7}  ingest log {s.IngestLogRows,7}  queued sends {s.QueuedSends,7}");
         Assert.True(deepest.IngestLogRows >= Burst / 2,
             $"the backlog should really have existed: the ingest log held at most {deepest.IngestLogRows} rows (expected ≥ {Burst / 2})");
         Assert.True(growth < MaxGrowthBytes,
