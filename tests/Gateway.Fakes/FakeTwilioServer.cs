@@ -44,6 +44,12 @@ public sealed class FakeTwilioServer : IAsyncDisposable
     /// <summary>Base URL to use as <see cref="ChannelOptions.ApiBaseUrl"/>, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string Url => _host?.Url ?? throw new InvalidOperationException("not started");
 
+    /// <summary>
+    /// Every accepted send is answered this late, after it is recorded: Twilio has the message while the client still
+    /// waits (a client killed meanwhile never learns its sid). Zero (the default) answers at once.
+    /// </summary>
+    public TimeSpan SendDelay { get; set; }
+
     /// <summary>Every request received, in arrival order (including refused ones).</summary>
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
@@ -168,6 +174,11 @@ public sealed class FakeTwilioServer : IAsyncDisposable
         _messages[message.Sid] = message;
         _createdAt[message.Sid] = DateTimeOffset.UtcNow;
         _messageOrder.Enqueue(message);
+        if (SendDelay > TimeSpan.Zero)
+        {
+            try { await Task.Delay(SendDelay, context.RequestAborted); }
+            catch (OperationCanceledException) { return; } // the client went away: the message stays accepted
+        }
         await WriteJson(context, 201, MessageJson(message));
     }
 
