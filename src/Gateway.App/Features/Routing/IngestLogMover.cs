@@ -12,9 +12,8 @@ namespace Gateway.App.Features.Routing;
 
 /// <summary>
 /// Moves messages from the write-ahead ingest log into <c>messages</c> (deduplicated there: a provider's repeat is
-/// dropped) and puts them on the bus for routing, never more than <see cref="IngestOptions.RoutingWindow"/> at a time:
-/// a message is on the bus while its row is <c>received</c>, and the rest of a backlog waits in the log, on disk, not
-/// in memory. While a burst lasts (ingest above <see cref="IngestOptions.BurstThreshold"/>/s) it moves only a trickle
+/// dropped) and puts them on the bus for routing, never more than <see cref="IngestOptions.RoutingWindow"/> at a time
+/// (unrouted messages plus the sends routing queued): the rest of a backlog waits in the log, on disk, not in memory. While a burst lasts (ingest above <see cref="IngestOptions.BurstThreshold"/>/s) it moves only a trickle
 /// (<see cref="IngestOptions.RoutingDuringBurst"/>/s), so the webhooks keep the CPU; after, it moves as fast as
 /// routing takes them. Moves go in log order, which routing keeps, so each resident's messages stay in arrival order.
 /// </summary>
@@ -29,13 +28,17 @@ public sealed class IngestLogMover(
     private double _ingestRate;
     private double _burstBudget;
 
+    /// <returns>Rows moved; 0 when the log is empty; -1 when the window is full or the burst budget spent.</returns>
     private async Task<int> MoveOnceAsync(CancellationToken ct)
     {
-        if (!await PublishAsync(_unpublished, ct)) return 0;
-        var room = options.Value.RoutingWindow - await InFlightAsync(ct);
-        if (room <= 0) return 0;
+        if (!await PublishAsync(_unpublished, ct)) return -1;
+        var inFlight = await InFlightAsync(ct);
+        var room = options.Value.RoutingWindow - inFlight;
+        // Wait until a quarter of the window is free rather than trickling a few rows per transaction: each move is
+        // two commits (messages, then the log), so tiny moves spend the drain on fsyncs.
+        if (room <= 0 || (inFlight > 0 && room < Math.Min(options.Value.MoveBatch, options.Value.RoutingWindow / 4))) return -1;
         var take = Math.Min(room, options.Value.MoveBatch);
-        if (Bursting() && (take = Math.Min(take, (int)_burstBudget)) <= 0) return 0;
+        if (Bursting() && (take = Math.Min(take, (int)_burstBudget)) <= 0) return -1;
 
         List<LogRow> rows;
         await using (var c = await log.OpenAsync(ct))
@@ -71,12 +74,13 @@ public sealed class IngestLogMover(
                 {
                     // The rows stay in the log (or, moved, in messages as received): nothing is lost; try again soon.
                     logger.LogWarning(ex, "Moving messages from the ingest log failed; retrying");
-                    moved = 0;
+                    moved = -1;
                     await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
                 }
-                // Idle, window full or burst budget spent: wait for the next append or a short real-time tick (routing
-                // finishing frees the window; on RabbitMQ another instance may route).
-                if (moved == 0) await _wake.WaitAsync(Bursting() ? TimeSpan.FromMilliseconds(50) : options.Value.PollInterval, stoppingToken);
+                // Window full or burst budget spent: look again soon (routing frees the window as it goes). Idle: wait
+                // for the next append or a poll (on RabbitMQ another instance's appends do not wake this one).
+                if (moved < 0) await Task.Delay(TimeSpan.FromMilliseconds(20), stoppingToken);
+                else if (moved == 0) await _wake.WaitAsync(options.Value.PollInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
@@ -103,15 +107,20 @@ public sealed class IngestLogMover(
     }
 
     /// <summary>
-    /// Messages on the bus, by the table: <c>received</c> and touched recently. One lost by a crash of the in-memory
-    /// bus falls out of the count after <c>Outbox:StaleAfter</c> and is re-issued by the unfinished-work recovery.
+    /// Work on the bus, by the table: unrouted messages (<c>received</c>, touched recently) and the acknowledgements and
+    /// prompts routing queued that are not sent yet. Counting the sends too keeps the bus bounded when sending is slower
+    /// than routing (a paced provider): routing then goes at the pace sending takes, and the rest waits in the log.
+    /// One lost by a crash of the in-memory bus falls out of the count after <c>Outbox:StaleAfter</c> and is re-issued.
     /// </summary>
     private async Task<int> InFlightAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
+        var since = time.NowMs() - (long)outbox.Value.StaleAfter.TotalMilliseconds;
         return await c.ExecuteScalarAsync<int>(
-            "SELECT COUNT(*) FROM messages WHERE direction = 'in' AND status = 'received' AND updated_at > @since",
-            new { since = time.NowMs() - (long)outbox.Value.StaleAfter.TotalMilliseconds });
+            """
+            SELECT (SELECT COUNT(*) FROM messages WHERE direction = 'in' AND status = 'received' AND updated_at > @since)
+                 + (SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status = 'queued' AND updated_at > @since)
+            """, new { since });
     }
 
     /// <returns>Per row, whether it was new (false: a provider's repeat, or a move repeated after a crash).</returns>

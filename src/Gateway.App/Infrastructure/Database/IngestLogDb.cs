@@ -40,11 +40,14 @@ public sealed class IngestLogDb
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
         if (_connectionString is null) return await _db.OpenAsync(ct);
-        var connection = new SqliteConnection(_connectionString);
+        DbConnection connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_options.SqliteSynchronous}; PRAGMA busy_timeout=10000;";
-        await cmd.ExecuteNonQueryAsync(ct);
+        if (connection is SqliteConnection)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={_options.SqliteSynchronous}; PRAGMA busy_timeout=10000;";
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
         return connection;
     }
 

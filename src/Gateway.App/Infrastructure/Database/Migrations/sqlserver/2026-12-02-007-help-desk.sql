@@ -3,8 +3,9 @@
 ALTER TABLE conversations ADD assigned_to NVARCHAR(100) NULL, category NVARCHAR(40) NULL, last_inbound_at BIGINT NULL,
     search_text NVARCHAR(2000) NULL, first_reply_at BIGINT NULL, first_reply_due BIGINT NULL, resolve_due BIGINT NULL,
     resolved_at BIGINT NULL, escalated_at BIGINT NULL, escalation_reason NVARCHAR(20) NULL;
-CREATE INDEX ix_conversations_assigned ON conversations (assigned_to, status);
-CREATE INDEX ix_conversations_escalated ON conversations (province_code, escalated_at);
+-- In EXEC: a column added by this batch cannot be named by its later statements when SQL Server compiles the batch.
+EXEC('CREATE INDEX ix_conversations_assigned ON conversations (assigned_to, status)');
+EXEC('CREATE INDEX ix_conversations_escalated ON conversations (province_code, escalated_at)');
 
 CREATE TABLE conversation_events (
     id               NVARCHAR(36) NOT NULL PRIMARY KEY,
