@@ -126,6 +126,9 @@ for p in "${TEST_PROJECTS[@]}"; do
   rc=$?
   if [ -f "$trx" ]; then
     passed=$(attr passed "$trx"); failed=$(attr failed "$trx"); notrun=$(attr notExecuted "$trx")
+    # xUnit's skipped tests are counted in neither notExecuted nor executed: total - executed says how many.
+    skipped=$(( $(attr total "$trx") - $(attr executed "$trx") ))
+    if [ "$skipped" -gt "$notrun" ]; then notrun=$skipped; fi
     errors=$(attr error "$trx"); timeouts=$(attr timeout "$trx"); aborted=$(attr aborted "$trx")
     failed=$((failed + errors + timeouts + aborted))
     if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
