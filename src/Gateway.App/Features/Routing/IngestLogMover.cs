@@ -56,6 +56,21 @@ public sealed class IngestLogMover(
         return rows.Count;
     }
 
+    /// <summary>
+    /// Until the message is in <c>messages</c> (or <paramref name="limit"/> passes): for the simulator, whose page shows
+    /// the thread right after sending. A webhook never waits for this: its 200 means the log has it.
+    /// </summary>
+    public async Task WaitMovedAsync(Guid messageId, TimeSpan limit, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            await using (var c = await db.OpenAsync(ct))
+                if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages WHERE id = @id", new { id = messageId.ToString() }) > 0) return;
+            await Task.Delay(10, ct);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         ingest.Appended += Wake;

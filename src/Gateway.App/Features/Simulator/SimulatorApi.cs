@@ -22,7 +22,7 @@ public static class SimulatorApi
     {
         var api = app.MapGroup("/api/simulator").AllowAnonymous().WithTags("Simulator");
 
-        api.MapPost("/messages", async (SimulatedText body, ChannelCatalog channels, InboundWriter writer, CancellationToken ct) =>
+        api.MapPost("/messages", async (SimulatedText body, ChannelCatalog channels, InboundWriter writer, Routing.IngestLogMover mover, CancellationToken ct) =>
         {
             var channel = Simulator(channels);
             if (channel is null) return Results.Problem(statusCode: 404, title: "No simulator channel is configured");
@@ -31,7 +31,9 @@ public static class SimulatorApi
             var result = channel.Adapter.Handle(WebhookKind.Receive, request, channel.Options);
             if (result is InboundResult.Rejected r) return Results.Problem(statusCode: r.StatusCode, title: "Invalid simulated message", detail: r.Error);
             var received = ((InboundResult.Accepted)result).Events.OfType<MessageReceived>().Single();
-            await writer.StoreAsync(channel.Key, received, ct);
+            var id = await writer.StoreAsync(channel.Key, received, ct);
+            // Like the page: the phone's thread (GET below) reads messages, which the mover fills from the log.
+            await mover.WaitMovedAsync(id, TimeSpan.FromSeconds(5), ct);
             return Results.Accepted(value: new { id = received.ProviderMessageId, from = received.From.Path });
         });
 

@@ -72,7 +72,9 @@ public static class SimulatorPage
             var request = new InboundRequest("POST", "/simulator/send", new Dictionary<string, string>(), json, "application/json");
             if (channel.Adapter.Handle(WebhookKind.Receive, request, channel.Options) is not InboundResult.Accepted accepted)
                 return Results.Problem(statusCode: 400, title: "Tin nhắn không hợp lệ.");
-            await writer.StoreAsync(channel.Key, accepted.Events.OfType<MessageReceived>().Single(), ct);
+            var id = await writer.StoreAsync(channel.Key, accepted.Events.OfType<MessageReceived>().Single(), ct);
+            // The page shows the thread from messages: wait the moment the mover takes to bring it there from the log.
+            await http.RequestServices.GetRequiredService<Routing.IngestLogMover>().WaitMovedAsync(id, TimeSpan.FromSeconds(5), ct);
             return script ? Results.NoContent() : WebPages.SeeOther("/simulator?phone=" + Uri.EscapeDataString(phone));
         }).AllowAnonymous().ExcludeFromDescription();
         return app;
